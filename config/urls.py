@@ -1,0 +1,18 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path(settings.ADMIN_URL, admin.site.urls),
+    path("konto/", include("allauth.urls")),
+    path("", include("batteriet.core.urls")),
+    path("", include("batteriet.accounts.urls")),
+    path("", include("batteriet.privacy.urls")),
+    path("", include("batteriet.centres.urls")),
+    path("", include("batteriet.organisations.urls")),
+]
+
+handler403 = "batteriet.core.views.forbidden"
+handler404 = "batteriet.core.views.not_found"
+handler500 = "batteriet.core.views.server_error"
