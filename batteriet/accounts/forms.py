@@ -19,7 +19,7 @@ class SignupDetailsForm(AccessibleFormMixin, forms.Form):
     )
     accept_privacy = forms.BooleanField(
         label=_("I have read how Batteriet handles my personal data"),
-        help_text=_("Read the privacy notice (opens on the same page) before you tick."),
+        help_text=_("The link to the privacy notice is above this form and at the bottom of every page."),
         required=True,
         error_messages={"required": _("You must accept the privacy notice to create an account.")},
     )

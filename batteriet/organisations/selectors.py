@@ -3,7 +3,10 @@
 import datetime as dt
 from dataclasses import dataclass
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+
+from django.utils.translation import gettext_lazy as _
 
 from batteriet.centres import permissions as centre_permissions
 from batteriet.centres.models import Centre
@@ -132,3 +135,63 @@ def open_invitations(organisation: Organisation):
     return organisation.invitations.filter(accepted_at__isnull=True, expires_at__gt=clock.now()).order_by(
         "-created_at"
     )
+
+
+# --- Change history, in words staff can read -------------------------------------------
+ACTION_LABELS = {
+    "organisation.registered": _("Registered"),
+    "organisation.updated": _("Details changed"),
+    "organisation.approved": _("Approved"),
+    "organisation.declined": _("Declined"),
+    "membership.invited": _("Person invited"),
+    "membership.joined": _("Person joined"),
+    "membership.role_changed": _("Role changed"),
+    "membership.removed": _("Person removed"),
+    "agreement.requested": _("User agreement requested"),
+    "agreement.signed": _("User agreement signed"),
+    "agreement.activated": _("User agreement countersigned"),
+    "agreement.replaced": _("User agreement replaced by a new one"),
+    "agreement.expired": _("User agreement expired"),
+    "agreement.terminated": _("User agreement ended"),
+}
+
+
+@dataclass(frozen=True)
+class HistoryItem:
+    at: dt.datetime
+    actor_name: str
+    label: str
+    object_repr: str
+    changes: list[tuple[str, str]]
+
+
+def _field_label(name: str) -> str:
+    for model in (Organisation, Agreement, Membership):
+        try:
+            return str(model._meta.get_field(name).verbose_name)
+        except FieldDoesNotExist:
+            continue
+    return name.replace("_", " ")
+
+
+def _value_text(value) -> str:
+    if isinstance(value, list) and len(value) == 2:
+        return f"{_value_text(value[0])} → {_value_text(value[1])}"
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    if value in (None, ""):
+        return "–"
+    return str(value)
+
+
+def history_items(organisation: Organisation, limit: int = 100) -> list[HistoryItem]:
+    return [
+        HistoryItem(
+            at=entry.at,
+            actor_name=entry.actor.full_name if entry.actor else "",
+            label=str(ACTION_LABELS.get(entry.action, entry.action)),
+            object_repr=entry.object_repr,
+            changes=[(_field_label(key), _value_text(value)) for key, value in entry.changes.items()],
+        )
+        for entry in history_of(organisation)[:limit]
+    ]

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.vary import vary_on_headers
 from django.views.decorators.http import require_http_methods, require_safe
 
 from batteriet.centres import permissions as centre_permissions
@@ -20,6 +21,7 @@ def _require_staff(request: HttpRequest) -> None:
 
 
 @require_safe
+@vary_on_headers("HX-Request")
 @login_required
 def organisation_list(request: HttpRequest) -> HttpResponse:
     _require_staff(request)
@@ -27,7 +29,9 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
     form = forms.StaffFilterForm(request.GET or None, centres=centres)
     filters = selectors.OrganisationFilters(**form.cleaned_data) if form.is_valid() else selectors.OrganisationFilters()
     organisations = selectors.organisations_for_staff(request.user, filters)[:200]
-    return render(request, "organisations/staff_list.html", {"form": form, "organisations": organisations})
+    # htmx asks for the results only, so filtering updates the table in place.
+    template = "organisations/staff_list.html#results" if request.htmx else "organisations/staff_list.html"
+    return render(request, template, {"form": form, "organisations": organisations})
 
 
 @require_safe
@@ -42,7 +46,7 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "organisation": organisation,
             "members": selectors.members_of(organisation),
             "agreements": selectors.agreements_of(organisation),
-            "history": selectors.history_of(organisation)[:100],
+            "history": selectors.history_items(organisation),
             "can_decide": request.user.has_perm("organisations.decide_organisation", organisation)
             and organisation.status == "pending",
             "approve_form": forms.ApproveForm(),
