@@ -183,6 +183,9 @@ STATICFILES_DIRS = [
     ("vendor/inter", NODE_MODULES / "@fontsource/inter"),
     ("vendor/htmx", NODE_MODULES / "htmx.org/dist"),
 ]
+# In development whitenoise serves straight from the finders (no collectstatic needed).
+WHITENOISE_AUTOREFRESH = DEBUG
+WHITENOISE_USE_FINDERS = DEBUG
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
