@@ -44,6 +44,7 @@ class CentreFactory(DjangoModelFactory):
     class Meta:
         model = Centre
         django_get_or_create = ("slug",)
+        skip_postgeneration_save = True
 
     slug = factory.Sequence(lambda n: f"senter-{n}")
     name = factory.Sequence(lambda n: f"Batteriet Test {n}")
@@ -141,3 +142,200 @@ def agreement(
     if status == AgreementStatus.TERMINATED:
         fields.update(termination_reason="Avsluttet etter avtale.")
     return Agreement.objects.create(organisation=organisation, centre=centre, text=text, status=status, **fields)
+
+
+# --- Helpers added for the service, view and matrix tests -----------------------------
+# They only add to what is above; nothing above is renamed.
+
+
+def reference_data() -> None:
+    """Make sure the rows data migrations seed exist (a transactional test may have
+    flushed them): every target group and a first privacy notice."""
+    from batteriet.organisations.models import TargetGroupCode
+    from batteriet.privacy.models import PrivacyNotice
+
+    for code in TargetGroupCode.values:
+        TargetGroup.objects.get_or_create(code=code)
+    if not PrivacyNotice.objects.exists():
+        PrivacyNotice.objects.create(
+            version=1,
+            published_on=dt.date(2026, 1, 1),
+            body_nb="Slik tar vi vare på personopplysningene dine.",
+            body_en="How we look after your personal data.",
+        )
+
+
+def lead(centre: Centre, **kwargs) -> User:
+    return staff(centre, StaffRole.LEAD, **kwargs)
+
+
+def pending_organisation(centre: Centre | None = None, **kwargs) -> Organisation:
+    if centre is not None:
+        kwargs["home_centre"] = centre
+    return OrganisationFactory(status=OrganisationStatus.PENDING, **kwargs)
+
+
+def partner_organisation(centre: Centre | None = None, **kwargs) -> Organisation:
+    from batteriet.organisations.models import PartnerType
+
+    if centre is not None:
+        kwargs["home_centre"] = centre
+    kwargs.setdefault("partner_type", PartnerType.RESEARCH)
+    return OrganisationFactory(kind=OrganisationKind.PARTNER, is_user_led=False, **kwargs)
+
+
+def initiator(centre: Centre, **kwargs):
+    from batteriet.organisations.models import Initiator
+
+    user = UserFactory(**kwargs)
+    Initiator.objects.create(user=user, centre=centre, idea="En selvhjelpsgruppe for enslige foreldre.")
+    return user
+
+
+def invitation(
+    organisation: Organisation,
+    email: str,
+    role: str = MembershipRole.MEMBER,
+    invited_by: User | None = None,
+    expires_in: dt.timedelta = dt.timedelta(days=14),
+):
+    """An invitation and its secret token (the e-mail link carries the token)."""
+    import hashlib
+    import secrets
+
+    from batteriet.organisations.models import Invitation
+
+    token = secrets.token_urlsafe(32)
+    created = Invitation.objects.create(
+        organisation=organisation,
+        email=email,
+        role=role,
+        token_hash=hashlib.sha256(token.encode()).hexdigest(),
+        invited_by=invited_by,
+        expires_at=clock.now() + expires_in,
+    )
+    return created, token
+
+
+def organisation_data(centre: Centre, **overrides):
+    """Valid input for organisation_register / organisation_update."""
+    from batteriet.organisations.services import OrganisationData
+
+    values = {
+        "name": "Fattighuset Test",
+        "kind": OrganisationKind.USER_LED,
+        "description": "Vi hjelper folk med lite penger.",
+        "email": "post@fattighuset.example",
+        "home_centre": centre,
+        "orgnr": "923 609 016",
+        "phone": "912 34 567",
+        "postcode": "0155",
+        "post_town": "Oslo",
+        "street_address": "Storgata 2",
+        "target_groups": list(TargetGroup.objects.filter(code__in=["housing", "single_parents"])),
+        "is_user_led": True,
+    }
+    values.update(overrides)
+    return OrganisationData(**values)
+
+
+def organisation_post(centre: Centre, **overrides) -> dict:
+    """A valid POST body for the organisation registration and edit forms."""
+    body = {
+        "name": "Fattighuset Test",
+        "kind": OrganisationKind.USER_LED,
+        "orgnr": "",
+        "target_groups": [str(TargetGroup.objects.get(code="housing").pk)],
+        "is_user_led": "on",
+        "description": "Vi hjelper folk med lite penger.",
+        "website": "",
+        "email": "post@fattighuset.example",
+        "phone": "91234567",
+        "street_address": "Storgata 2",
+        "postcode": "0155",
+        "post_town": "Oslo",
+        "home_centre": str(centre.pk),
+        "confirm_focus": "on",
+    }
+    body.update(overrides)
+    return {key: value for key, value in body.items() if value is not None}
+
+
+def partner_post(centre: Centre, **overrides) -> dict:
+    body = {
+        "name": "Forskningsinstituttet Test",
+        "partner_type": "research",
+        "orgnr": "",
+        "description": "Vi vil samarbeide om forskning på fattigdom.",
+        "website": "",
+        "email": "post@institutt.example",
+        "phone": "",
+        "street_address": "",
+        "postcode": "",
+        "post_town": "",
+        "home_centre": str(centre.pk),
+    }
+    body.update(overrides)
+    return {key: value for key, value in body.items() if value is not None}
+
+
+class Scenario:
+    """Two centres and everyone who acts on them, for the permission matrix.
+
+    Centre A: organisation A1 (contact, board member, plain member), a pending
+    organisation, a partner, an initiator, an adviser and a lead. Centre B:
+    organisation B1 with its own contact, an adviser and a lead. Plus a national
+    coordinator, a site administrator and a logged-in person with no ties.
+    """
+
+    def __init__(self) -> None:
+        reference_data()
+        self.centre_a = CentreFactory(slug="senter-a", name="Batteriet A")
+        self.centre_b = CentreFactory(slug="senter-b", name="Batteriet B")
+        self.a1 = OrganisationFactory(name="Organisasjon A1", home_centre=self.centre_a)
+        self.b1 = OrganisationFactory(name="Organisasjon B1", home_centre=self.centre_b)
+        self.pending = pending_organisation(self.centre_a, name="Venter A")
+        self.partner_org = partner_organisation(self.centre_a, name="Partner A")
+
+        self.contact_a1 = member(self.a1, MembershipRole.CONTACT, full_name="Kari Kontakt")
+        self.board_a1 = member(self.a1, MembershipRole.BOARD, full_name="Per Styre")
+        self.member_a1 = member(self.a1, MembershipRole.MEMBER, full_name="Ola Medlem")
+        self.contact_b1 = member(self.b1, MembershipRole.CONTACT, full_name="Berit Kontakt")
+        self.contact_pending = member(self.pending, MembershipRole.CONTACT, full_name="Vera Venter")
+        self.contact_partner = member(self.partner_org, MembershipRole.CONTACT, full_name="Paal Partner")
+        self.initiator = initiator(self.centre_a, full_name="Ida Initiativ")
+        self.person = UserFactory(full_name="Nils Nykommer")
+
+        self.adviser_a = staff(self.centre_a, StaffRole.ADVISER, full_name="Anne Rådgiver")
+        self.lead_a = staff(self.centre_a, StaffRole.LEAD, full_name="Lars Leder")
+        self.adviser_b = staff(self.centre_b, StaffRole.ADVISER, full_name="Bjørn Rådgiver")
+        self.lead_b = staff(self.centre_b, StaffRole.LEAD, full_name="Bodil Leder")
+        self.coordinator = national_coordinator(full_name="Nora Nasjonal")
+        self.admin = site_admin(full_name="Siri Admin")
+
+        # A1: an active agreement at centre A and a renewal asked for; B1: one signed at B.
+        self.agreement_a1_active = agreement(self.a1, status=AgreementStatus.ACTIVE)
+        self.agreement_a1_requested = agreement(self.a1, status=AgreementStatus.REQUESTED)
+        self.agreement_b1_signed = agreement(self.b1, status=AgreementStatus.SIGNED)
+        self.membership_member_a1 = Membership.objects.get(user=self.member_a1, organisation=self.a1)
+        self.membership_member_b1 = Membership.objects.get(user=self.contact_b1, organisation=self.b1)
+        self.invitation_a1, self.invitation_token = invitation(self.a1, "ny@example.org", invited_by=self.contact_a1)
+
+    def users(self) -> dict[str, User | None]:
+        return {
+            "anonymous": None,
+            "person": self.person,
+            "initiator": self.initiator,
+            "contact_a1": self.contact_a1,
+            "board_a1": self.board_a1,
+            "member_a1": self.member_a1,
+            "contact_b1": self.contact_b1,
+            "contact_pending": self.contact_pending,
+            "partner": self.contact_partner,
+            "adviser_a": self.adviser_a,
+            "lead_a": self.lead_a,
+            "adviser_b": self.adviser_b,
+            "lead_b": self.lead_b,
+            "coordinator": self.coordinator,
+            "site_admin": self.admin,
+        }
