@@ -1,3 +1,4 @@
+import rules
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
@@ -64,6 +65,16 @@ class User(AbstractUser):
 
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    def has_perm(self, perm: str, obj: object = None) -> bool:
+        """The site's own permissions (predicates in `rules`) hold for superusers too.
+
+        Being a site administrator opens Django admin; it does not make a person
+        centre staff or a member of every organisation.
+        """
+        if rules.perm_exists(perm):
+            return self.is_active and rules.has_perm(perm, self, obj)
+        return super().has_perm(perm, obj)
 
 
 pd.declare(
