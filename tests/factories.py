@@ -313,12 +313,13 @@ class Scenario:
         self.coordinator = national_coordinator(full_name="Nora Nasjonal")
         self.admin = site_admin(full_name="Siri Admin")
 
-        # A1: an active agreement at centre A and a renewal asked for; B1: one signed at B.
+        # A1: an active agreement at centre A and a signed renewal waiting there;
+        # B1: a signed agreement waiting at centre B.
         self.agreement_a1_active = agreement(self.a1, status=AgreementStatus.ACTIVE)
-        self.agreement_a1_requested = agreement(self.a1, status=AgreementStatus.REQUESTED)
+        self.agreement_a1_signed = agreement(self.a1, status=AgreementStatus.SIGNED)
         self.agreement_b1_signed = agreement(self.b1, status=AgreementStatus.SIGNED)
         self.membership_member_a1 = Membership.objects.get(user=self.member_a1, organisation=self.a1)
-        self.membership_member_b1 = Membership.objects.get(user=self.contact_b1, organisation=self.b1)
+        self.membership_contact_b1 = Membership.objects.get(user=self.contact_b1, organisation=self.b1)
         self.invitation_a1, self.invitation_token = invitation(self.a1, "ny@example.org", invited_by=self.contact_a1)
 
     def users(self) -> dict[str, User | None]:

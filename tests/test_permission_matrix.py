@@ -1,0 +1,459 @@
+"""Least privilege, as a table: every URL name × every role → the expected status.
+
+A new URL in one of the apps fails `test_the_table_covers_every_url_name` until it
+gets a row here. Objects of organisation B1 / centre B must be invisible (404) to
+people of A1 / centre A, and the other way round.
+"""
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django.urls import get_resolver, reverse
+
+from batteriet.core import time as clock
+from batteriet.core.models import AuditEntry
+from batteriet.organisations.models import (
+    Agreement,
+    AgreementStatus,
+    Invitation,
+    Membership,
+    MembershipRole,
+    Organisation,
+)
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+NAMESPACES = ["core", "accounts", "privacy", "centres", "organisations"]
+ROLES = [
+    "anonymous",
+    "person",
+    "initiator",
+    "contact_a1",
+    "board_a1",
+    "member_a1",
+    "contact_b1",
+    "contact_pending",
+    "partner",
+    "adviser_a",
+    "lead_a",
+    "adviser_b",
+    "lead_b",
+    "coordinator",
+    "site_admin",
+]
+LOGGED_IN = set(ROLES) - {"anonymous"}
+MEMBERS_A1 = {"contact_a1", "board_a1", "member_a1"}
+STAFF_A = {"adviser_a", "lead_a", "coordinator"}
+STAFF_B = {"adviser_b", "lead_b", "coordinator"}
+STAFF = STAFF_A | STAFF_B
+NO_ACCESS = "no access"
+
+
+def expect(ok=frozenset(), forbidden=frozenset(), rest=404, anonymous=302, **exact) -> dict[str, int]:
+    """200 for `ok`, 403 for `forbidden`, `rest` for everyone else; anonymous → login."""
+    table = {}
+    for role in ROLES:
+        if role == "anonymous":
+            table[role] = anonymous
+        elif role in ok:
+            table[role] = 200
+        elif role in forbidden:
+            table[role] = 403
+        else:
+            table[role] = rest
+    table.update(exact)
+    return table
+
+
+EVERYONE = expect(ok=LOGGED_IN, anonymous=200)
+ANY_LOGGED_IN = expect(ok=LOGGED_IN)
+POST_ONLY = {role: 405 for role in ROLES}
+
+
+@dataclass(frozen=True)
+class Row:
+    name: str
+    target: str
+    args: Callable[[factories.Scenario], list]
+    expected: dict[str, int]
+
+    @property
+    def id(self) -> str:
+        return f"{self.name}[{self.target}]"
+
+
+def none(s):
+    return []
+
+
+ROWS = [
+    # Public pages.
+    Row("core:home", "", none, EVERYONE),
+    Row("core:who_we_serve", "", none, EVERYONE),
+    Row("privacy:notice", "", none, EVERYONE),
+    Row("centres:list", "", none, EVERYONE),
+    Row("centres:detail", "A", lambda s: [s.centre_a.slug], EVERYONE),
+    Row("centres:detail", "missing", lambda s: ["finnes-ikke"], expect(rest=404, anonymous=404)),
+    Row("organisations:register_start", "", none, EVERYONE),
+    Row("organisations:register_work_area", "", none, EVERYONE),
+    Row("organisations:register_abroad", "", none, EVERYONE),
+    Row("organisations:register_individual", "", none, EVERYONE),
+    # Anyone logged in.
+    Row("accounts:my_page", "", none, ANY_LOGGED_IN),
+    Row("accounts:profile_edit", "", none, ANY_LOGGED_IN),
+    Row("organisations:register_organisation", "", none, ANY_LOGGED_IN),
+    Row("organisations:register_partner", "", none, ANY_LOGGED_IN),
+    Row("organisations:register_initiator", "", none, ANY_LOGGED_IN),
+    Row("organisations:invitation_accept", "A1", lambda s: [s.invitation_token], ANY_LOGGED_IN),
+    Row("organisations:invitation_accept", "unknown", lambda s: ["ukjent"], ANY_LOGGED_IN),
+    # Staff pages.
+    Row("centres:staff_home", "", none, expect(ok=STAFF, rest=403)),
+    Row("organisations:staff_list", "", none, expect(ok=STAFF, rest=403)),
+    Row(
+        "organisations:staff_detail",
+        "A1",
+        lambda s: [s.a1.pk],
+        expect(ok=STAFF_A, rest=403, adviser_b=404, lead_b=404),
+    ),
+    Row(
+        "organisations:staff_detail",
+        "B1",
+        lambda s: [s.b1.pk],
+        expect(ok=STAFF_B, rest=403, adviser_a=404, lead_a=404),
+    ),
+    Row(
+        "centres:agreement_text_edit",
+        "A",
+        lambda s: [s.centre_a.slug],
+        expect(ok={"lead_a", "coordinator"}, forbidden={"adviser_a"}),
+    ),
+    Row(
+        "centres:agreement_text_edit",
+        "B",
+        lambda s: [s.centre_b.slug],
+        expect(ok={"lead_b", "coordinator"}, forbidden={"adviser_b"}),
+    ),
+    Row("organisations:approve", "pending", lambda s: [s.pending.pk], POST_ONLY),
+    Row(
+        "organisations:decline",
+        "pending",
+        lambda s: [s.pending.pk],
+        expect(ok=STAFF_A, forbidden={"contact_pending"}),
+    ),
+    Row("organisations:decline", "B1", lambda s: [s.b1.pk], expect(ok=STAFF_B, forbidden={"contact_b1"})),
+    # An organisation's own pages.
+    Row("organisations:detail", "A1", lambda s: [s.a1.pk], expect(ok=MEMBERS_A1 | STAFF_A)),
+    Row("organisations:detail", "B1", lambda s: [s.b1.pk], expect(ok={"contact_b1"} | STAFF_B)),
+    Row("organisations:detail", "pending", lambda s: [s.pending.pk], expect(ok={"contact_pending"} | STAFF_A)),
+    Row("organisations:detail", "partner", lambda s: [s.partner_org.pk], expect(ok={"partner"} | STAFF_A)),
+    Row(
+        "organisations:edit",
+        "A1",
+        lambda s: [s.a1.pk],
+        expect(ok={"contact_a1", "board_a1"} | STAFF_A, forbidden={"member_a1"}),
+    ),
+    Row("organisations:edit", "B1", lambda s: [s.b1.pk], expect(ok={"contact_b1"} | STAFF_B)),
+    Row(
+        "organisations:members",
+        "A1",
+        lambda s: [s.a1.pk],
+        expect(ok={"contact_a1"}, forbidden={"board_a1", "member_a1"} | STAFF_A),
+    ),
+    Row("organisations:members", "B1", lambda s: [s.b1.pk], expect(ok={"contact_b1"}, forbidden=STAFF_B)),
+    Row("organisations:member_role", "A1", lambda s: [s.a1.pk, s.membership_member_a1.pk], POST_ONLY),
+    Row("organisations:member_remove", "A1", lambda s: [s.a1.pk, s.membership_member_a1.pk], POST_ONLY),
+    Row(
+        "organisations:agreement_request",
+        "A1",
+        lambda s: [s.a1.pk],
+        expect(ok={"contact_a1", "board_a1"}, forbidden={"member_a1"} | STAFF_A),
+    ),
+    Row(
+        "organisations:agreement_request",
+        "B1",
+        lambda s: [s.b1.pk],
+        expect(ok={"contact_b1"}, forbidden=STAFF_B),
+    ),
+    # User agreements.
+    Row(
+        "organisations:agreement_detail",
+        "A1 active",
+        lambda s: [s.agreement_a1_active.pk],
+        expect(ok=MEMBERS_A1 | STAFF_A),
+    ),
+    Row(
+        "organisations:agreement_detail",
+        "B1 signed",
+        lambda s: [s.agreement_b1_signed.pk],
+        expect(ok={"contact_b1"} | STAFF_B),
+    ),
+    Row(
+        "organisations:agreement_print",
+        "A1 active",
+        lambda s: [s.agreement_a1_active.pk],
+        expect(ok=MEMBERS_A1 | STAFF_A),
+    ),
+    Row(
+        "organisations:agreement_print",
+        "B1 signed",
+        lambda s: [s.agreement_b1_signed.pk],
+        expect(ok={"contact_b1"} | STAFF_B),
+    ),
+    Row("organisations:agreement_sign", "A1", lambda s: [s.agreement_a1_signed.pk], POST_ONLY),
+    Row(
+        "organisations:agreement_activate",
+        "A1 signed",
+        lambda s: [s.agreement_a1_signed.pk],
+        expect(ok=STAFF_A, forbidden=MEMBERS_A1),
+    ),
+    Row(
+        "organisations:agreement_activate",
+        "B1 signed",
+        lambda s: [s.agreement_b1_signed.pk],
+        expect(ok=STAFF_B, forbidden={"contact_b1"}),
+    ),
+    Row(
+        "organisations:agreement_terminate",
+        "A1 active",
+        lambda s: [s.agreement_a1_active.pk],
+        expect(ok=STAFF_A, forbidden=MEMBERS_A1),
+    ),
+    Row(
+        "organisations:agreement_terminate",
+        "B1 signed",
+        lambda s: [s.agreement_b1_signed.pk],
+        expect(ok=STAFF_B, forbidden={"contact_b1"}),
+    ),
+]
+
+
+def url_names() -> set[str]:
+    resolver = get_resolver()
+    names = set()
+    for namespace in NAMESPACES:
+        _prefix, sub_resolver = resolver.namespace_dict[namespace]
+        for pattern in sub_resolver.url_patterns:
+            assert pattern.name, f"{namespace}: every URL needs a name ({pattern.pattern})"
+            names.add(f"{namespace}:{pattern.name}")
+    return names
+
+
+def test_the_table_covers_every_url_name():
+    names = url_names()
+    assert len(names) > 30
+    assert names == {row.name for row in ROWS}
+
+
+def test_every_role_is_in_every_row():
+    for row in ROWS:
+        assert list(row.expected) == ROLES, row.id
+
+
+@pytest.fixture
+def scenario():
+    return factories.Scenario()
+
+
+def _client_for(client, scenario, role):
+    client.logout()
+    user = scenario.users()[role]
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def _get_statuses(client, scenario, url) -> dict[str, int]:
+    statuses = {}
+    for role in ROLES:
+        response = _client_for(client, scenario, role).get(url)
+        statuses[role] = response.status_code
+        if role == "anonymous" and response.status_code == 302:
+            assert response["Location"].startswith(reverse("account_login")), url
+    return statuses
+
+
+@pytest.mark.parametrize("row", ROWS, ids=lambda row: row.id)
+def test_get(client, scenario, row):
+    url = reverse(row.name, args=row.args(scenario))
+    assert _get_statuses(client, scenario, url) == row.expected
+
+
+# --- Objects of others are invisible, not merely forbidden ----------------------------
+MISSING = 999_999
+
+OBJECT_URLS = [
+    ("organisations:detail", lambda s: s.b1.pk),
+    ("organisations:edit", lambda s: s.b1.pk),
+    ("organisations:members", lambda s: s.b1.pk),
+    ("organisations:agreement_request", lambda s: s.b1.pk),
+    ("organisations:decline", lambda s: s.b1.pk),
+    ("organisations:staff_detail", lambda s: s.b1.pk),
+    ("organisations:agreement_detail", lambda s: s.agreement_b1_signed.pk),
+    ("organisations:agreement_print", lambda s: s.agreement_b1_signed.pk),
+    ("organisations:agreement_activate", lambda s: s.agreement_b1_signed.pk),
+    ("organisations:agreement_terminate", lambda s: s.agreement_b1_signed.pk),
+]
+
+
+@pytest.mark.parametrize("role", ["contact_a1", "board_a1", "member_a1", "adviser_a", "lead_a", "person"])
+def test_people_of_a_cannot_tell_whether_b1_exists(client, scenario, role):
+    """For someone of A, B1's pages answer exactly as pages of an organisation that does not exist."""
+    _client_for(client, scenario, role)
+    for name, pk in OBJECT_URLS:
+        real = client.get(reverse(name, args=[pk(scenario)])).status_code
+        missing = client.get(reverse(name, args=[MISSING])).status_code
+        assert real == missing, name
+        assert real in {403, 404}, name
+    for name in ("organisations:detail", "organisations:edit", "organisations:members", "organisations:agreement_detail"):
+        pk = scenario.agreement_b1_signed.pk if "agreement" in name else scenario.b1.pk
+        assert client.get(reverse(name, args=[pk])).status_code == 404, name
+
+
+# --- POST actions: forbidden roles change nothing ------------------------------------
+def db_state() -> dict:
+    return {
+        "organisations": list(Organisation.objects.order_by("pk").values()),
+        "memberships": list(Membership.objects.order_by("pk").values()),
+        "agreements": list(Agreement.objects.order_by("pk").values()),
+        "invitations": list(Invitation.objects.order_by("pk").values()),
+        "audit": AuditEntry.objects.count(),
+    }
+
+
+def _requested(scenario) -> Agreement:
+    """A1's open agreement, put back to 'requested' so it can be signed."""
+    Agreement.objects.filter(pk=scenario.agreement_a1_signed.pk).update(
+        status=AgreementStatus.REQUESTED, signed_at=None, signed_by=None, signed_name="", signed_role=""
+    )
+    return scenario.agreement_a1_signed
+
+
+@dataclass(frozen=True)
+class Action:
+    name: str
+    url: Callable[[factories.Scenario], str]
+    data: Callable[[factories.Scenario, str], dict]
+    allowed: frozenset[str]
+    done: Callable[[factories.Scenario], bool]
+    prepare: Callable[[factories.Scenario], object] = lambda s: None
+
+
+def _today_plus(days: int) -> str:
+    return (clock.local_today() + dt.timedelta(days=days)).isoformat()
+
+
+def _full_name(s, role) -> str:
+    user = s.users()[role]
+    return user.full_name if user else "Kari Kontakt"
+
+
+ACTIONS = [
+    Action(
+        "approve",
+        lambda s: reverse("organisations:approve", args=[s.pending.pk]),
+        lambda s, role: {"reason": ""},
+        frozenset(STAFF_A),
+        lambda s: Organisation.objects.get(pk=s.pending.pk).status == "approved",
+    ),
+    Action(
+        "decline",
+        lambda s: reverse("organisations:decline", args=[s.pending.pk]),
+        lambda s, role: {"reason": "Dere jobber ikke mot fattigdom."},
+        frozenset(STAFF_A),
+        lambda s: Organisation.objects.get(pk=s.pending.pk).status == "declined",
+    ),
+    Action(
+        "activate",
+        lambda s: reverse("organisations:agreement_activate", args=[s.agreement_a1_signed.pk]),
+        lambda s, role: {"valid_from": _today_plus(0), "valid_until": _today_plus(300)},
+        frozenset(STAFF_A),
+        lambda s: Agreement.objects.get(pk=s.agreement_a1_signed.pk).status == "active",
+    ),
+    Action(
+        "terminate",
+        lambda s: reverse("organisations:agreement_terminate", args=[s.agreement_a1_active.pk]),
+        lambda s, role: {"reason": "Foreningen har lagt ned."},
+        frozenset(STAFF_A),
+        lambda s: Agreement.objects.get(pk=s.agreement_a1_active.pk).status == "terminated",
+    ),
+    Action(
+        "member_role",
+        lambda s: reverse("organisations:member_role", args=[s.a1.pk, s.membership_member_a1.pk]),
+        lambda s, role: {f"m{s.membership_member_a1.pk}-role": MembershipRole.BOARD},
+        frozenset({"contact_a1"}),
+        lambda s: Membership.objects.get(pk=s.membership_member_a1.pk).role == MembershipRole.BOARD,
+    ),
+    Action(
+        "member_remove",
+        lambda s: reverse("organisations:member_remove", args=[s.a1.pk, s.membership_member_a1.pk]),
+        lambda s, role: {},
+        frozenset({"contact_a1"}),
+        lambda s: not Membership.objects.filter(pk=s.membership_member_a1.pk).exists(),
+    ),
+    Action(
+        "agreement_sign",
+        lambda s: reverse("organisations:agreement_sign", args=[s.agreement_a1_signed.pk]),
+        lambda s, role: {"name": _full_name(s, role), "confirm": "on"},
+        frozenset({"contact_a1", "board_a1"}),
+        lambda s: Agreement.objects.get(pk=s.agreement_a1_signed.pk).status == "signed",
+        prepare=_requested,
+    ),
+]
+
+
+@pytest.mark.parametrize("action", ACTIONS, ids=lambda a: a.name)
+def test_post_by_forbidden_roles_changes_nothing(client, scenario, action):
+    action.prepare(scenario)
+    url = action.url(scenario)
+    before = db_state()
+    statuses = {}
+    for role in ROLES:
+        if role in action.allowed:
+            continue
+        response = _client_for(client, scenario, role).post(url, action.data(scenario, role))
+        statuses[role] = response.status_code
+        assert db_state() == before, f"{action.name} by {role} changed the database"
+    expected = {role: (302 if role == "anonymous" else statuses[role]) for role in statuses}
+    assert statuses == expected
+    assert all(status in {403, 404} for role, status in statuses.items() if role != "anonymous"), statuses
+    assert not action.done(scenario)
+
+
+@pytest.mark.parametrize(
+    ("action", "role"),
+    [(action, role) for action in ACTIONS for role in sorted(action.allowed)],
+    ids=lambda value: value.name if isinstance(value, Action) else value,
+)
+def test_post_by_allowed_roles_works(client, scenario, action, role):
+    action.prepare(scenario)
+    response = _client_for(client, scenario, role).post(action.url(scenario), action.data(scenario, role))
+    assert response.status_code == 302
+    assert action.done(scenario)
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [("contact_a1", 404), ("member_a1", 404), ("adviser_a", 404), ("lead_a", 404), ("contact_b1", 403)],
+)
+def test_post_on_b1_members_from_a(client, scenario, role, expected):
+    """Nobody of A can touch B1's members; B1's own contact cannot remove the last contact."""
+    url = reverse("organisations:member_remove", args=[scenario.b1.pk, scenario.membership_contact_b1.pk])
+    before = db_state()
+    response = _client_for(client, scenario, role).post(url)
+    if role == "contact_b1":
+        assert response.status_code == 302  # refused with a message: the last contact
+    else:
+        assert response.status_code == expected
+    assert db_state() == before
+
+
+def test_membership_of_another_organisation_is_not_reachable_through_a1(client, scenario):
+    """A1's contact cannot reach B1's membership by putting its id under A1's address."""
+    url = reverse("organisations:member_remove", args=[scenario.a1.pk, scenario.membership_contact_b1.pk])
+    before = db_state()
+    response = _client_for(client, scenario, "contact_a1").post(url)
+    assert response.status_code == 404
+    assert db_state() == before
