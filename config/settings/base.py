@@ -164,7 +164,7 @@ MFA_TOTP_INSECURE_BYPASS_CODE = env_str("DEMO_TOTP_CODE", default="") or None
 # --- Internationalisation -------------------------------------------------------------
 LANGUAGE_CODE = "nb"
 LANGUAGES = [("nb", "Norsk bokmål"), ("en", "English")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_overrides"]
 LANGUAGE_COOKIE_NAME = "language"
 LANGUAGE_COOKIE_SECURE = not DEBUG
 LANGUAGE_COOKIE_SAMESITE = "Lax"
