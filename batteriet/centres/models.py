@@ -202,5 +202,5 @@ pd.declare(
     ),
 )
 pd.not_personal(
-    Centre, "email", "phone", "street_address", reason="The centre's public contact details."
+    Centre, "name", "email", "phone", "street_address", reason="The centre's public contact details."
 )

@@ -365,6 +365,8 @@ pd.declare(
     requested_by=_agreement_party,
     signed_by=_agreement_party,
     signed_name=_agreement_party,
+    signed_role=_agreement_party,
+    signed_at=_agreement_party,
     activated_by=_agreement_party,
     ended_by=_agreement_party,
 )
