@@ -39,6 +39,10 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _require_staff(request)
     organisation = permissions.get_organisation_for_view(request.user, pk)
+    return _render_staff_detail(request, organisation, forms.ApproveForm())
+
+
+def _render_staff_detail(request: HttpRequest, organisation, approve_form: forms.ApproveForm) -> HttpResponse:
     return render(
         request,
         "organisations/staff_detail.html",
@@ -49,7 +53,7 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "history": selectors.history_items(organisation),
             "can_decide": request.user.has_perm("organisations.decide_organisation", organisation)
             and organisation.status == "pending",
-            "approve_form": forms.ApproveForm(),
+            "approve_form": approve_form,
         },
     )
 
@@ -61,9 +65,12 @@ def organisation_approve(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.user.has_perm("organisations.decide_organisation", organisation):
         raise PermissionDenied
     form = forms.ApproveForm(request.POST)
-    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    if not form.is_valid():
+        return _render_staff_detail(request, organisation, form)
     try:
-        services.organisation_approve(actor=request.user, organisation=organisation, reason=reason)
+        services.organisation_approve(
+            actor=request.user, organisation=organisation, reason=form.cleaned_data["reason"]
+        )
     except RuleViolation as violation:
         messages.error(request, violation.message)
     else:
