@@ -167,7 +167,16 @@ def check_signature_name(*, typed_name: str, account_name: str) -> None:
         )
 
 
-def check_validity_period(*, valid_from: dt.date, valid_until: dt.date) -> None:
+def check_validity_period(
+    *, valid_from: dt.date, valid_until: dt.date, today: dt.date | None = None
+) -> None:
+    """A sensible period: not over before it is given, not backwards, at most three years."""
+    if today is not None and valid_until < today:
+        raise RuleViolation(
+            code="validity_already_ended",
+            field="valid_until",
+            message=_("The end date has already passed. Choose a date from today on."),
+        )
     if valid_until < valid_from:
         raise RuleViolation(
             code="validity_end_before_start",

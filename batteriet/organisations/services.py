@@ -404,7 +404,7 @@ def agreement_activate(
         rules.check_agreement_transition(agreement.status, AgreementStatus.ACTIVE)
         valid_from = valid_from or clock.local_today()
         valid_until = valid_until or clock.add_months(valid_from, agreement.text.validity_months)
-        rules.check_validity_period(valid_from=valid_from, valid_until=valid_until)
+        rules.check_validity_period(valid_from=valid_from, valid_until=valid_until, today=clock.local_today())
         replaced = list(
             Agreement.objects.select_for_update().filter(
                 organisation_id=agreement.organisation_id,
