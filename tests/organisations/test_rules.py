@@ -233,6 +233,25 @@ def test_check_validity_period(valid_from, valid_until, code):
 
 
 @pytest.mark.parametrize(
+    ("valid_until", "code"),
+    [
+        (D(2026, 5, 31), "validity_already_ended"),
+        (D(2026, 6, 1), None),  # ending today is fine
+        (D(2026, 6, 2), None),
+    ],
+)
+def test_validity_period_must_not_have_ended(valid_until, code):
+    kwargs = {"valid_from": D(2026, 1, 1), "valid_until": valid_until, "today": D(2026, 6, 1)}
+    if code is None:
+        rules.check_validity_period(**kwargs)
+    else:
+        with pytest.raises(RuleViolation) as error:
+            rules.check_validity_period(**kwargs)
+        assert error.value.code == code
+        assert error.value.field == "valid_until"
+
+
+@pytest.mark.parametrize(
     ("status", "on", "in_force"),
     [
         (S.ACTIVE, D(2025, 12, 31), False),  # the day before

@@ -507,7 +507,8 @@ def test_agreement_life_cycle(centre, org_people, on_commit, mailoutbox):
     assert sorted(m.to[0] for m in mailoutbox) == sorted([centre.email, adviser.email])
     mailoutbox.clear()
 
-    valid_from, valid_until = dt.date(2026, 3, 1), dt.date(2027, 2, 28)
+    next_year = clock.local_today().year + 1
+    valid_from, valid_until = clock.local_today(), dt.date(next_year, 2, 28)
     with on_commit():
         services.agreement_activate(actor=adviser, agreement=agreement, valid_from=valid_from, valid_until=valid_until)
     agreement.refresh_from_db()
@@ -515,7 +516,7 @@ def test_agreement_life_cycle(centre, org_people, on_commit, mailoutbox):
     assert (agreement.valid_from, agreement.valid_until) == (valid_from, valid_until)
     assert agreement.activated_by == adviser
     assert [m.to for m in mailoutbox] == [[contact.email]]
-    assert "February 2027" in mailoutbox[0].body  # the contact reads English
+    assert f"February {next_year}" in mailoutbox[0].body  # the contact reads English
     mailoutbox.clear()
 
     with on_commit():
@@ -540,17 +541,18 @@ def test_agreement_mail_in_norwegian_names_the_month_in_norwegian(centre, org_pe
     organisation = org_people["organisation"]
     norwegian = factories.member(organisation, MembershipRole.CONTACT, language="nb")
     agreement = factories.agreement(organisation, status=AgreementStatus.SIGNED)
+    next_year = clock.local_today().year + 1
     with on_commit():
         services.agreement_activate(
             actor=org_people["adviser"],
             agreement=agreement,
-            valid_from=dt.date(2026, 3, 1),
-            valid_until=dt.date(2027, 3, 31),
+            valid_from=clock.local_today(),
+            valid_until=dt.date(next_year, 3, 31),
         )
     by_recipient = {m.to[0]: m for m in mailoutbox}
-    assert "31. mars 2027" in by_recipient[norwegian.email].body
+    assert f"31. mars {next_year}" in by_recipient[norwegian.email].body
     assert "March" not in by_recipient[norwegian.email].body
-    assert "March 2027" in by_recipient[org_people["contact"].email].body
+    assert f"March {next_year}" in by_recipient[org_people["contact"].email].body
 
 
 def test_activation_defaults_to_today_and_the_text_validity(centre, org_people):
@@ -676,13 +678,28 @@ def test_activation_with_end_before_start_is_refused(centre, org_people):
         services.agreement_activate(
             actor=org_people["adviser"],
             agreement=agreement,
-            valid_from=dt.date(2026, 5, 1),
-            valid_until=dt.date(2026, 4, 30),
+            valid_from=clock.local_today() + dt.timedelta(days=10),
+            valid_until=clock.local_today() + dt.timedelta(days=9),
         )
     assert error.value.code == "validity_end_before_start"
     agreement.refresh_from_db()
     assert agreement.status == AgreementStatus.SIGNED
     assert agreement.valid_from is None
+
+
+def test_activation_that_has_already_ended_is_refused(centre, org_people):
+    agreement = factories.agreement(org_people["organisation"], status=AgreementStatus.SIGNED)
+    yesterday = clock.local_today() - dt.timedelta(days=1)
+    with pytest.raises(RuleViolation) as error:
+        services.agreement_activate(
+            actor=org_people["adviser"],
+            agreement=agreement,
+            valid_from=yesterday - dt.timedelta(days=30),
+            valid_until=yesterday,
+        )
+    assert error.value.code == "validity_already_ended"
+    agreement.refresh_from_db()
+    assert agreement.status == AgreementStatus.SIGNED
 
 
 def test_activating_a_renewal_expires_the_previous_agreement(centre, org_people):
