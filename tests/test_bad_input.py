@@ -387,3 +387,64 @@ def test_bad_input(client, form_name, bad):
     assert 'id="error-summary"' in body or "ds-alert" in body
     if form_name in ECHO and ECHO[form_name] not in bad.changes and form_name != "signup":
         assert ESCAPED_SCRIPT in body  # what was typed comes back, escaped
+
+
+# --- Escaping of what was stored ------------------------------------------------------
+def test_stored_markup_is_shown_as_text_on_every_page(client):
+    """A name with a script tag, saved through the valid forms, is escaped wherever it shows."""
+    ctx = Ctx()
+    client.force_login(ctx.person)
+    response = client.post(
+        reverse("organisations:register_organisation"),
+        factories.organisation_post(ctx.centre, name=SCRIPT, description=HTML, post_town=SCRIPT),
+    )
+    assert response.status_code == 302
+    organisation = ctx.centre.organisations.get(name=SCRIPT)
+    factories.member(organisation, MembershipRole.BOARD, full_name=f"{SCRIPT} Styremedlem")
+
+    def check(user, url_name, *args):
+        client.force_login(user)
+        body = client.get(reverse(url_name, args=args)).content.decode()
+        assert SCRIPT not in body, url_name
+        assert HTML not in body, url_name
+        assert "<b onmouseover" not in body and "<img src=x" not in body, url_name
+        assert ESCAPED_SCRIPT in body, url_name
+
+    # While it waits for approval: the person who registered it and the centre's staff.
+    for url_name in ("organisations:detail", "organisations:edit", "organisations:members"):
+        check(ctx.person, url_name, organisation.pk)
+    check(ctx.person, "accounts:my_page")
+    check(ctx.lead, "centres:staff_home")
+    check(ctx.lead, "organisations:staff_list")
+    check(ctx.lead, "organisations:staff_detail", organisation.pk)
+    check(ctx.lead, "organisations:decline", organisation.pk)
+
+    # After approval and a request for an agreement: the agreement pages too.
+    client.force_login(ctx.lead)
+    assert client.post(reverse("organisations:approve", args=[organisation.pk])).status_code == 302
+    client.force_login(ctx.person)
+    response = client.post(reverse("organisations:agreement_request", args=[organisation.pk]), {"centre": ctx.centre.pk})
+    assert response.status_code == 302
+    agreement = organisation.agreements.get()
+    for url_name in ("organisations:agreement_detail", "organisations:agreement_print"):
+        check(ctx.person, url_name, agreement.pk)
+        check(ctx.lead, url_name, agreement.pk)
+    check(ctx.lead, "organisations:staff_detail", organisation.pk)  # with its history of changes
+    check(ctx.person, "organisations:agreement_request", organisation.pk)
+
+
+def test_a_person_named_with_markup_is_escaped(client):
+    ctx = Ctx()
+    ctx.plain.full_name = SCRIPT
+    ctx.plain.save()
+    for user, url_name, args in (
+        (ctx.plain, "accounts:my_page", []),
+        (ctx.plain, "accounts:profile_edit", []),
+        (ctx.contact, "organisations:detail", [ctx.org.pk]),
+        (ctx.contact, "organisations:members", [ctx.org.pk]),
+        (ctx.lead, "organisations:staff_detail", [ctx.org.pk]),
+    ):
+        client.force_login(user)
+        body = client.get(reverse(url_name, args=args)).content.decode()
+        assert SCRIPT not in body, url_name
+        assert ESCAPED_SCRIPT in body, url_name
