@@ -141,7 +141,9 @@ def agreement(
         )
     if status == AgreementStatus.TERMINATED:
         fields.update(termination_reason="Avsluttet etter avtale.")
-    return Agreement.objects.create(organisation=organisation, centre=centre, text=text, status=status, **fields)
+    return Agreement.objects.create(
+        organisation=organisation, centre=centre, text=text, status=status, **fields
+    )
 
 
 # --- Helpers added for the service, view and matrix tests -----------------------------
@@ -320,7 +322,9 @@ class Scenario:
         self.agreement_b1_signed = agreement(self.b1, status=AgreementStatus.SIGNED)
         self.membership_member_a1 = Membership.objects.get(user=self.member_a1, organisation=self.a1)
         self.membership_contact_b1 = Membership.objects.get(user=self.contact_b1, organisation=self.b1)
-        self.invitation_a1, self.invitation_token = invitation(self.a1, "ny@example.org", invited_by=self.contact_a1)
+        self.invitation_a1, self.invitation_token = invitation(
+            self.a1, "ny@example.org", invited_by=self.contact_a1
+        )
 
     def users(self) -> dict[str, User | None]:
         return {

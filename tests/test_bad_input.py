@@ -76,7 +76,9 @@ FORMS: dict[str, Form] = {
         lambda c: factories.organisation_post(c.centre),
     ),
     "register_partner": Form(
-        lambda c: reverse("organisations:register_partner"), "person", lambda c: factories.partner_post(c.centre)
+        lambda c: reverse("organisations:register_partner"),
+        "person",
+        lambda c: factories.partner_post(c.centre),
     ),
     "register_initiator": Form(
         lambda c: reverse("organisations:register_initiator"),
@@ -125,7 +127,9 @@ FORMS: dict[str, Form] = {
         lambda c: {"reason": "Dere jobber utenfor Norge."},
     ),
     "approve": Form(
-        lambda c: reverse("organisations:approve", args=[c.pending.pk]), "lead", lambda c: {"reason": "Velkommen!"}
+        lambda c: reverse("organisations:approve", args=[c.pending.pk]),
+        "lead",
+        lambda c: {"reason": "Velkommen!"},
     ),
     "agreement_text": Form(
         lambda c: reverse("centres:agreement_text_edit", args=["oslo"]),
@@ -133,12 +137,19 @@ FORMS: dict[str, Form] = {
         lambda c: {"body_nb": "Nye regler.", "body_en": "New rules.", "validity_months": "12"},
     ),
     "profile": Form(
-        lambda c: reverse("accounts:profile_edit"), "person", lambda c: {"full_name": "Nils Ny", "language": "en"}
+        lambda c: reverse("accounts:profile_edit"),
+        "person",
+        lambda c: {"full_name": "Nils Ny", "language": "en"},
     ),
     "signup": Form(
         lambda c: reverse("account_signup"),
         None,
-        lambda c: {"full_name": "Ny Person", "email": "ny@example.org", "password1": "", "accept_privacy": "on"},
+        lambda c: {
+            "full_name": "Ny Person",
+            "email": "ny@example.org",
+            "password1": "",
+            "accept_privacy": "on",
+        },
     ),
     "login": Form(
         lambda c: reverse("account_login"),
@@ -186,7 +197,11 @@ ORGANISATION_BAD = [
     Bad("home centre script", {"home_centre": SCRIPT}, ["home_centre"]),
     Bad("street address too long", {"street_address": LONG}, ["street_address"]),
     Bad("post town too long", {"post_town": LONG}, ["post_town"]),
-    Bad("several at once", {"name": "", "orgnr": "1", "phone": "x", "postcode": "12a4"}, ["name", "orgnr", "phone", "postcode"]),
+    Bad(
+        "several at once",
+        {"name": "", "orgnr": "1", "phone": "x", "postcode": "12a4"},
+        ["name", "orgnr", "phone", "postcode"],
+    ),
 ]
 GROUP_BAD = [
     Bad("kind missing", {"kind": MISSING}, ["kind"]),
@@ -423,7 +438,9 @@ def test_stored_markup_is_shown_as_text_on_every_page(client):
     client.force_login(ctx.lead)
     assert client.post(reverse("organisations:approve", args=[organisation.pk])).status_code == 302
     client.force_login(ctx.person)
-    response = client.post(reverse("organisations:agreement_request", args=[organisation.pk]), {"centre": ctx.centre.pk})
+    response = client.post(
+        reverse("organisations:agreement_request", args=[organisation.pk]), {"centre": ctx.centre.pk}
+    )
     assert response.status_code == 302
     agreement = organisation.agreements.get()
     for url_name in ("organisations:agreement_detail", "organisations:agreement_print"):

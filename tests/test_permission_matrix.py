@@ -70,7 +70,7 @@ def expect(ok=frozenset(), forbidden=frozenset(), rest=404, anonymous=302, **exa
 
 EVERYONE = expect(ok=LOGGED_IN, anonymous=200)
 ANY_LOGGED_IN = expect(ok=LOGGED_IN)
-POST_ONLY = {role: 405 for role in ROLES}
+POST_ONLY = dict.fromkeys(ROLES, 405)
 
 
 @dataclass(frozen=True)
@@ -147,7 +147,9 @@ ROWS = [
     # An organisation's own pages.
     Row("organisations:detail", "A1", lambda s: [s.a1.pk], expect(ok=MEMBERS_A1 | STAFF_A)),
     Row("organisations:detail", "B1", lambda s: [s.b1.pk], expect(ok={"contact_b1"} | STAFF_B)),
-    Row("organisations:detail", "pending", lambda s: [s.pending.pk], expect(ok={"contact_pending"} | STAFF_A)),
+    Row(
+        "organisations:detail", "pending", lambda s: [s.pending.pk], expect(ok={"contact_pending"} | STAFF_A)
+    ),
     Row("organisations:detail", "partner", lambda s: [s.partner_org.pk], expect(ok={"partner"} | STAFF_A)),
     Row(
         "organisations:edit",
@@ -307,7 +309,12 @@ def test_people_of_a_cannot_tell_whether_b1_exists(client, scenario, role):
         missing = client.get(reverse(name, args=[MISSING])).status_code
         assert real == missing, name
         assert real in {403, 404}, name
-    for name in ("organisations:detail", "organisations:edit", "organisations:members", "organisations:agreement_detail"):
+    for name in (
+        "organisations:detail",
+        "organisations:edit",
+        "organisations:members",
+        "organisations:agreement_detail",
+    ):
         pk = scenario.agreement_b1_signed.pk if "agreement" in name else scenario.b1.pk
         assert client.get(reverse(name, args=[pk])).status_code == 404, name
 

@@ -1,6 +1,5 @@
 """Logged-in pages run a fixed number of queries, however much data there is (no N+1)."""
 
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -59,7 +58,7 @@ def test_staff_organisation_list(client, centres, who):
     url = reverse("organisations:staff_list")
 
     def add(count):
-        for n in range(count):
+        for _ in range(count):
             organisation = factories.OrganisationFactory(
                 home_centre=centres[0], target_groups=["housing", "mental_health"]
             )
@@ -81,7 +80,9 @@ def _grow_organisation(organisation, centres, count, actor):
     for n in range(count):
         factories.member(organisation, MembershipRole.BOARD if n % 2 else MembershipRole.MEMBER)
         factories.agreement(organisation, centres[n % 3], status=AgreementStatus.TERMINATED)
-        audit.record(actor=actor, action="organisation.updated", obj=organisation, changes={"name": ["a", "b"]})
+        audit.record(
+            actor=actor, action="organisation.updated", obj=organisation, changes={"name": ["a", "b"]}
+        )
 
 
 @pytest.mark.parametrize("page", ["organisations:staff_detail", "organisations:detail"])
@@ -109,7 +110,9 @@ def test_staff_home(client, centres):
     def add(count):
         for _ in range(count):
             factories.pending_organisation(centres[0])
-            factories.agreement(factories.OrganisationFactory(home_centre=centres[0]), status=AgreementStatus.SIGNED)
+            factories.agreement(
+                factories.OrganisationFactory(home_centre=centres[0]), status=AgreementStatus.SIGNED
+            )
 
     add(2)
     few = queries_for(client, url)
@@ -123,7 +126,9 @@ def test_history_shows_every_change(client, centres):
     organisation = factories.OrganisationFactory(home_centre=centres[0])
     adviser = factories.staff(centres[0], full_name="Anne Rådgiver")
     for n in range(20):
-        audit.record(actor=adviser, action="organisation.updated", obj=organisation, changes={"phone": [str(n), "x"]})
+        audit.record(
+            actor=adviser, action="organisation.updated", obj=organisation, changes={"phone": [str(n), "x"]}
+        )
     client.force_login(adviser)
     body = client.get(reverse("organisations:staff_detail", args=[organisation.pk])).content.decode()
     assert body.count("Anne Rådgiver") >= 20

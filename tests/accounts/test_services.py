@@ -42,7 +42,14 @@ def test_create_superuser():
 
 @pytest.mark.parametrize(
     ("kind", "needs"),
-    [("person", False), ("member", False), ("adviser", True), ("lead", True), ("coordinator", True), ("admin", True)],
+    [
+        ("person", False),
+        ("member", False),
+        ("adviser", True),
+        ("lead", True),
+        ("coordinator", True),
+        ("admin", True),
+    ],
 )
 def test_who_needs_two_factor(kind, needs):
     centre = factories.CentreFactory()
@@ -51,10 +58,18 @@ def test_who_needs_two_factor(kind, needs):
     else:
         user = factories.UserFactory()
     if kind == "member":
-        factories.Membership.objects.create(user=user, organisation=factories.OrganisationFactory(home_centre=centre), role="contact")
-    role = {"adviser": StaffRole.ADVISER, "lead": StaffRole.LEAD, "coordinator": StaffRole.NATIONAL_COORDINATOR}
+        factories.Membership.objects.create(
+            user=user, organisation=factories.OrganisationFactory(home_centre=centre), role="contact"
+        )
+    role = {
+        "adviser": StaffRole.ADVISER,
+        "lead": StaffRole.LEAD,
+        "coordinator": StaffRole.NATIONAL_COORDINATOR,
+    }
     if kind in role:
-        StaffAssignment.objects.create(user=user, centre=None if kind == "coordinator" else centre, role=role[kind])
+        StaffAssignment.objects.create(
+            user=user, centre=None if kind == "coordinator" else centre, role=role[kind]
+        )
     assert selectors.needs_two_factor(user) is needs
     assert selectors.has_two_factor(user) is False
 

@@ -110,7 +110,9 @@ def test_login_by_code_logs_in(client):
 
 def test_login_with_password(client):
     factories.UserFactory(email="pw@example.org")
-    response = client.post(reverse("account_login"), {"login": "pw@example.org", "password": "Passord-for-test-1"})
+    response = client.post(
+        reverse("account_login"), {"login": "pw@example.org", "password": "Passord-for-test-1"}
+    )
     assert response.status_code == 302
     assert response["Location"] == reverse("accounts:my_page")
 
@@ -129,7 +131,11 @@ def test_staff_without_an_authenticator_must_set_one_up(client, kind, url_name):
     user = factories.UserFactory(is_superuser=kind == "superuser", is_staff=kind == "superuser")
     if kind != "superuser":
         centre = None if kind == "coordinator" else factories.CentreFactory()
-        role = {"adviser": StaffRole.ADVISER, "lead": StaffRole.LEAD, "coordinator": StaffRole.NATIONAL_COORDINATOR}
+        role = {
+            "adviser": StaffRole.ADVISER,
+            "lead": StaffRole.LEAD,
+            "coordinator": StaffRole.NATIONAL_COORDINATOR,
+        }
         StaffAssignment.objects.create(user=user, centre=centre, role=role[kind])
     client.force_login(user)
 
@@ -169,7 +175,9 @@ def test_my_page_shows_organisations_and_what_to_do_next(client):
     active = factories.OrganisationFactory(home_centre=centre, name="Med avtale")
     factories.agreement(active, status=AgreementStatus.ACTIVE)
     for organisation in (approved, pending, active):
-        factories.Membership.objects.create(user=person, organisation=organisation, role=MembershipRole.CONTACT)
+        factories.Membership.objects.create(
+            user=person, organisation=organisation, role=MembershipRole.CONTACT
+        )
     factories.OrganisationFactory(home_centre=centre, name="Andres forening")
     client.force_login(person)
 
@@ -202,7 +210,8 @@ def test_profile_edit(client):
 
 
 @pytest.mark.parametrize(
-    "data", [{"full_name": "", "language": "en"}, {"full_name": "Navn", "language": "sv"}, {"full_name": "   "}]
+    "data",
+    [{"full_name": "", "language": "en"}, {"full_name": "Navn", "language": "sv"}, {"full_name": "   "}],
 )
 def test_profile_edit_refuses_bad_input(client, data):
     person = factories.UserFactory(full_name="Gammelt Navn")

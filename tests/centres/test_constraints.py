@@ -29,7 +29,9 @@ def centre():
 
 def test_a_national_coordinator_has_no_centre(centre):
     user = factories.UserFactory()
-    assert_refused(lambda: StaffAssignment.objects.create(user=user, centre=centre, role=StaffRole.NATIONAL_COORDINATOR))
+    assert_refused(
+        lambda: StaffAssignment.objects.create(user=user, centre=centre, role=StaffRole.NATIONAL_COORDINATOR)
+    )
     assert not StaffAssignment.objects.filter(user=user).exists()
 
 
@@ -45,10 +47,14 @@ def test_one_role_per_centre_and_one_national_role(centre):
     assert_refused(lambda: StaffAssignment.objects.create(user=user, centre=centre, role=StaffRole.LEAD))
     coordinator = factories.national_coordinator()
     assert_refused(
-        lambda: StaffAssignment.objects.create(user=coordinator, centre=None, role=StaffRole.NATIONAL_COORDINATOR)
+        lambda: StaffAssignment.objects.create(
+            user=coordinator, centre=None, role=StaffRole.NATIONAL_COORDINATOR
+        )
     )
     # Working at two centres is fine.
-    StaffAssignment.objects.create(user=user, centre=factories.CentreFactory(slug="bergen"), role=StaffRole.LEAD)
+    StaffAssignment.objects.create(
+        user=user, centre=factories.CentreFactory(slug="bergen"), role=StaffRole.LEAD
+    )
     assert StaffAssignment.objects.filter(user=user).count() == 2
 
 
@@ -56,31 +62,45 @@ def test_one_role_per_centre_and_one_national_role(centre):
 def test_centre_postcode_has_four_digits(postcode):
     assert_refused(
         lambda: Centre.objects.create(
-            slug="ny", name="Ny", city="By", intro_nb="Intro", email="ny@example.org",
-            street_address="Gate 1", postcode=postcode, post_town="By",
+            slug="ny",
+            name="Ny",
+            city="By",
+            intro_nb="Intro",
+            email="ny@example.org",
+            street_address="Gate 1",
+            postcode=postcode,
+            post_town="By",
         )
     )
 
 
 def test_opening_hours_close_after_they_open(centre):
     assert_refused(
-        lambda: OpeningHours.objects.create(centre=centre, weekday=6, opens_at=dt.time(16), closes_at=dt.time(9))
+        lambda: OpeningHours.objects.create(
+            centre=centre, weekday=6, opens_at=dt.time(16), closes_at=dt.time(9)
+        )
     )
     assert_refused(
-        lambda: OpeningHours.objects.create(centre=centre, weekday=6, opens_at=dt.time(9), closes_at=dt.time(9))
+        lambda: OpeningHours.objects.create(
+            centre=centre, weekday=6, opens_at=dt.time(9), closes_at=dt.time(9)
+        )
     )
 
 
 @pytest.mark.parametrize("months", [0, 37])
 def test_agreement_text_validity_is_1_to_36_months(centre, months):
     assert_refused(
-        lambda: AgreementText.objects.create(centre=centre, version=9, body_nb="x", body_en="x", validity_months=months)
+        lambda: AgreementText.objects.create(
+            centre=centre, version=9, body_nb="x", body_en="x", validity_months=months
+        )
     )
 
 
 def test_agreement_text_versions_are_unique_per_centre(centre):
     assert_refused(lambda: AgreementText.objects.create(centre=centre, version=1, body_nb="x", body_en="x"))
-    AgreementText.objects.create(centre=factories.CentreFactory(slug="bergen", with_text=False), version=1, body_nb="x", body_en="x")
+    AgreementText.objects.create(
+        centre=factories.CentreFactory(slug="bergen", with_text=False), version=1, body_nb="x", body_en="x"
+    )
 
 
 def test_consent_is_recorded_once_per_notice():

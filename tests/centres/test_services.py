@@ -19,7 +19,9 @@ def centre():
 
 def test_publish_increments_the_version_and_keeps_signed_agreements_on_theirs(centre):
     lead = factories.lead(centre)
-    signed = factories.agreement(factories.OrganisationFactory(home_centre=centre), status=AgreementStatus.SIGNED)
+    signed = factories.agreement(
+        factories.OrganisationFactory(home_centre=centre), status=AgreementStatus.SIGNED
+    )
 
     text = services.agreement_text_publish(
         actor=lead, centre=centre, body_nb=" Nye regler ", body_en=" New rules ", validity_months=6
@@ -33,28 +35,39 @@ def test_publish_increments_the_version_and_keeps_signed_agreements_on_theirs(ce
     entry = AuditEntry.objects.get(action="agreement_text.published")
     assert entry.scope == f"centre:{centre.pk}"
     assert entry.actor == lead
-    assert services.agreement_text_publish(
-        actor=lead, centre=centre, body_nb="3", body_en="3", validity_months=12
-    ).version == 3
+    assert (
+        services.agreement_text_publish(
+            actor=lead, centre=centre, body_nb="3", body_en="3", validity_months=12
+        ).version
+        == 3
+    )
 
 
 def test_versions_are_per_centre(centre):
     other = factories.CentreFactory(slug="bergen")
     services.agreement_text_publish(actor=None, centre=centre, body_nb="a", body_en="a", validity_months=12)
-    assert services.agreement_text_publish(
-        actor=None, centre=other, body_nb="b", body_en="b", validity_months=12
-    ).version == 2
+    assert (
+        services.agreement_text_publish(
+            actor=None, centre=other, body_nb="b", body_en="b", validity_months=12
+        ).version
+        == 2
+    )
 
 
 def test_a_centre_without_text_starts_at_version_one():
     bare = factories.CentreFactory(slug="ny", with_text=False)
     assert selectors.current_agreement_text(bare) is None
-    assert services.agreement_text_publish(
-        actor=None, centre=bare, body_nb="a", body_en="a", validity_months=12
-    ).version == 1
+    assert (
+        services.agreement_text_publish(
+            actor=None, centre=bare, body_nb="a", body_en="a", validity_months=12
+        ).version
+        == 1
+    )
 
 
-@pytest.mark.parametrize(("field", "value"), [("validity_months", 0), ("validity_months", 37), ("body_nb", "")])
+@pytest.mark.parametrize(
+    ("field", "value"), [("validity_months", 0), ("validity_months", 37), ("body_nb", "")]
+)
 def test_publish_refuses_bad_values_and_stores_nothing(centre, field, value):
     values = {"body_nb": "Regler", "body_en": "Rules", "validity_months": 12, field: value}
     with pytest.raises(ValidationError):

@@ -37,11 +37,18 @@ def test_lead_publishes_a_new_version(client, centre):
     url = reverse("centres:agreement_text_edit", args=["oslo"])
     assert "Ingen rus i lokalene" in client.get(url).content.decode()  # the current text to start from
 
-    response = client.post(url, {"body_nb": " Nye regler. ", "body_en": "New rules.", "validity_months": "24"})
+    response = client.post(
+        url, {"body_nb": " Nye regler. ", "body_en": "New rules.", "validity_months": "24"}
+    )
 
     assert response["Location"] == reverse("centres:staff_home")
     newest = AgreementText.objects.filter(centre=centre).order_by("-version").first()
-    assert (newest.version, newest.body_nb, newest.validity_months, newest.created_by) == (2, "Nye regler.", 24, lead)
+    assert (newest.version, newest.body_nb, newest.validity_months, newest.created_by) == (
+        2,
+        "Nye regler.",
+        24,
+        lead,
+    )
     assert AgreementText.objects.filter(centre=centre).count() == 2
 
 

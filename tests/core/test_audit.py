@@ -35,7 +35,9 @@ def test_record_stores_actor_scope_and_plain_values():
     organisation = factories.OrganisationFactory(home_centre=centre, name="Loggforeningen")
     actor = factories.UserFactory()
 
-    entry = audit.record(actor=actor, action="organisation.updated", obj=organisation, changes={"when": centre})
+    entry = audit.record(
+        actor=actor, action="organisation.updated", obj=organisation, changes={"when": centre}
+    )
 
     entry.refresh_from_db()
     assert entry.actor == actor

@@ -115,6 +115,9 @@ def test_an_undeclared_field_makes_the_check_fail():
         class Meta:
             app_label = "core"
 
+        def __str__(self) -> str:
+            return self.nickname
+
     assert sorted(undeclared_personal_fields([Volunteer])) == [
         "core.Volunteer.contact_email",
         "core.Volunteer.home_address",
@@ -124,7 +127,10 @@ def test_an_undeclared_field_makes_the_check_fail():
         "core.Volunteer.person",
     ]
 
-    keys = [f"core.Volunteer.{name}" for name in ("nickname", "contact_email", "mobile_phone", "last_ip", "person")]
+    keys = [
+        f"core.Volunteer.{name}"
+        for name in ("nickname", "contact_email", "mobile_phone", "last_ip", "person")
+    ]
     try:
         pd.declare(
             Volunteer,
@@ -148,7 +154,9 @@ def test_declaring_a_misspelt_field_fails_at_once():
     from batteriet.accounts.models import User
 
     with pytest.raises(Exception, match="has no field named"):
-        pd.declare(User, full_nmae=pd.Declaration(purpose="x", legal_basis=pd.LegalBasis.CONTRACT, retention="x"))
+        pd.declare(
+            User, full_nmae=pd.Declaration(purpose="x", legal_basis=pd.LegalBasis.CONTRACT, retention="x")
+        )
 
 
 def test_no_model_stores_identity_numbers_diagnoses_or_records():
@@ -161,7 +169,9 @@ def test_no_model_stores_identity_numbers_diagnoses_or_records():
     assert offending == []
 
 
-@pytest.mark.parametrize("name", ["fodselsnummer", "fødselsnummer", "personnummer", "ssn", "user_ssn", "diagnosis"])
+@pytest.mark.parametrize(
+    "name", ["fodselsnummer", "fødselsnummer", "personnummer", "ssn", "user_ssn", "diagnosis"]
+)
 def test_the_forbidden_names_are_recognised(name):
     assert FORBIDDEN_NAMES.search(name)
 

@@ -135,7 +135,11 @@ def _agreement(organisation, **fields):
     "fields",
     [
         {"status": AgreementStatus.ACTIVE},  # active without dates or signature
-        {"status": AgreementStatus.ACTIVE, "valid_from": "2026-01-01", "valid_until": "2026-12-31"},  # unsigned
+        {
+            "status": AgreementStatus.ACTIVE,
+            "valid_from": "2026-01-01",
+            "valid_until": "2026-12-31",
+        },  # unsigned
         {"valid_from": "2026-02-01", "valid_until": "2026-01-31"},  # ends before it starts
         {"status": AgreementStatus.TERMINATED, "termination_reason": ""},
     ],

@@ -130,7 +130,12 @@ def test_last_contact(contacts_left, allowed):
 
 @pytest.mark.parametrize(
     ("role", "allowed"),
-    [(MembershipRole.CONTACT, True), (MembershipRole.BOARD, True), (MembershipRole.MEMBER, False), (None, False)],
+    [
+        (MembershipRole.CONTACT, True),
+        (MembershipRole.BOARD, True),
+        (MembershipRole.MEMBER, False),
+        (None, False),
+    ],
 )
 def test_who_can_sign(role, allowed):
     assert rules.can_sign_agreement(role) is allowed
@@ -267,12 +272,16 @@ def test_validity_period_must_not_have_ended(valid_until, code):
 )
 def test_is_agreement_in_force(status, on, in_force):
     assert (
-        rules.is_agreement_in_force(status=status, valid_from=D(2026, 1, 1), valid_until=D(2026, 12, 31), on=on)
+        rules.is_agreement_in_force(
+            status=status, valid_from=D(2026, 1, 1), valid_until=D(2026, 12, 31), on=on
+        )
         is in_force
     )
 
 
-@pytest.mark.parametrize(("valid_from", "valid_until"), [(None, D(2026, 12, 31)), (D(2026, 1, 1), None), (None, None)])
+@pytest.mark.parametrize(
+    ("valid_from", "valid_until"), [(None, D(2026, 12, 31)), (D(2026, 1, 1), None), (None, None)]
+)
 def test_agreement_without_dates_is_not_in_force(valid_from, valid_until):
     assert not rules.is_agreement_in_force(
         status=S.ACTIVE, valid_from=valid_from, valid_until=valid_until, on=D(2026, 6, 1)

@@ -43,7 +43,9 @@ def test_has_active_agreement(centre, situation, on, expected):
     if situation == "active":
         factories.agreement(organisation, status=AgreementStatus.ACTIVE, valid_from=FROM, valid_until=UNTIL)
     elif situation == "other_centre":
-        factories.agreement(organisation, other, status=AgreementStatus.ACTIVE, valid_from=FROM, valid_until=UNTIL)
+        factories.agreement(
+            organisation, other, status=AgreementStatus.ACTIVE, valid_from=FROM, valid_until=UNTIL
+        )
     elif situation in {"terminated", "signed", "requested"}:
         factories.agreement(organisation, status=situation)
     elif situation == "expired":
@@ -56,9 +58,13 @@ def test_has_active_agreement_defaults_to_today_in_oslo(centre):
     organisation = factories.OrganisationFactory(home_centre=centre)
     factories.agreement(organisation, status=AgreementStatus.ACTIVE, valid_from=FROM, valid_until=UNTIL)
     # 23:30 UTC on 31 December is already 1 January in Oslo: the agreement has ended.
-    with mock.patch("django.utils.timezone.now", return_value=dt.datetime(2026, 12, 31, 23, 30, tzinfo=dt.UTC)):
+    with mock.patch(
+        "django.utils.timezone.now", return_value=dt.datetime(2026, 12, 31, 23, 30, tzinfo=dt.UTC)
+    ):
         assert selectors.has_active_agreement(organisation, centre) is False
-    with mock.patch("django.utils.timezone.now", return_value=dt.datetime(2026, 12, 31, 22, 30, tzinfo=dt.UTC)):
+    with mock.patch(
+        "django.utils.timezone.now", return_value=dt.datetime(2026, 12, 31, 22, 30, tzinfo=dt.UTC)
+    ):
         assert selectors.has_active_agreement(organisation, centre) is True
 
 
@@ -106,7 +112,7 @@ def _filters(**kwargs):
 
 def test_staff_see_their_own_centre_only(centre):
     other = factories.CentreFactory(slug="bergen")
-    home = factories.OrganisationFactory(home_centre=centre, name="Hjemme")
+    factories.OrganisationFactory(home_centre=centre, name="Hjemme")
     away = factories.OrganisationFactory(home_centre=other, name="Borte")
     visiting = factories.OrganisationFactory(home_centre=other, name="Besøker")
     factories.agreement(visiting, centre, status=AgreementStatus.REQUESTED)
@@ -115,14 +121,18 @@ def test_staff_see_their_own_centre_only(centre):
     names = {o.name for o in selectors.organisations_for_staff(adviser, _filters())}
     assert names == {"Hjemme", "Besøker"}
     assert away.name not in names
-    all_names = {o.name for o in selectors.organisations_for_staff(factories.national_coordinator(), _filters())}
+    all_names = {
+        o.name for o in selectors.organisations_for_staff(factories.national_coordinator(), _filters())
+    }
     assert all_names == {"Hjemme", "Borte", "Besøker"}
 
 
 def test_staff_filters(centre):
     coordinator = factories.national_coordinator()
     other = factories.CentreFactory(slug="bergen")
-    approved = factories.OrganisationFactory(home_centre=centre, name="Godkjent", target_groups=["immigrants"])
+    approved = factories.OrganisationFactory(
+        home_centre=centre, name="Godkjent", target_groups=["immigrants"]
+    )
     factories.agreement(approved, status=AgreementStatus.ACTIVE)
     factories.pending_organisation(centre, name="Venter", target_groups=["housing"])
     factories.partner_organisation(other, name="Partner", orgnr="923609016")
@@ -144,7 +154,9 @@ def test_queues_are_scoped_to_the_staff_members_centre(centre):
     other = factories.CentreFactory(slug="bergen")
     here = factories.pending_organisation(centre, name="Her")
     factories.pending_organisation(other, name="Der")
-    signed_here = factories.agreement(factories.OrganisationFactory(home_centre=centre), status=AgreementStatus.SIGNED)
+    signed_here = factories.agreement(
+        factories.OrganisationFactory(home_centre=centre), status=AgreementStatus.SIGNED
+    )
     factories.agreement(factories.OrganisationFactory(home_centre=other), status=AgreementStatus.REQUESTED)
     factories.agreement(factories.OrganisationFactory(home_centre=centre), status=AgreementStatus.ACTIVE)
     adviser = factories.staff(centre)

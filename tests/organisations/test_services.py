@@ -39,7 +39,9 @@ def counts() -> dict[str, int]:
 
 def audit_actions(organisation: Organisation) -> list[str]:
     return list(
-        AuditEntry.objects.filter(scope=f"organisation:{organisation.pk}").order_by("id").values_list("action", flat=True)
+        AuditEntry.objects.filter(scope=f"organisation:{organisation.pk}")
+        .order_by("id")
+        .values_list("action", flat=True)
     )
 
 
@@ -176,7 +178,9 @@ def test_update_records_what_changed(centre):
 def test_update_without_changes_writes_no_audit_entry(centre):
     actor = factories.UserFactory()
     organisation = services.organisation_register(actor=actor, data=factories.organisation_data(centre))
-    services.organisation_update(actor=actor, organisation=organisation, data=factories.organisation_data(centre))
+    services.organisation_update(
+        actor=actor, organisation=organisation, data=factories.organisation_data(centre)
+    )
     assert audit_actions(organisation) == ["organisation.registered"]
 
 
@@ -261,7 +265,9 @@ def test_deciding_twice_is_refused(centre, first, second):
     adviser = factories.staff(centre)
     decide = {
         "approve": lambda: services.organisation_approve(actor=adviser, organisation=organisation),
-        "decline": lambda: services.organisation_decline(actor=adviser, organisation=organisation, reason="Nei."),
+        "decline": lambda: services.organisation_decline(
+            actor=adviser, organisation=organisation, reason="Nei."
+        ),
     }
     decide[first]()
     organisation.refresh_from_db()
@@ -339,7 +345,10 @@ def test_invite_and_accept(centre, on_commit, mailoutbox):
 
     with on_commit():
         invitation = services.membership_invite(
-            actor=contact, organisation=organisation, email=" Ny.Person@Example.org ", role=MembershipRole.BOARD
+            actor=contact,
+            organisation=organisation,
+            email=" Ny.Person@Example.org ",
+            role=MembershipRole.BOARD,
         )
 
     assert invitation.email == "ny.person@example.org"
@@ -481,7 +490,9 @@ def org_people(centre):
     organisation = factories.OrganisationFactory(home_centre=centre, name="Avtaleforeningen")
     return {
         "organisation": organisation,
-        "contact": factories.member(organisation, MembershipRole.CONTACT, full_name="Kari Kontakt", language="en"),
+        "contact": factories.member(
+            organisation, MembershipRole.CONTACT, full_name="Kari Kontakt", language="en"
+        ),
         "board": factories.member(organisation, MembershipRole.BOARD, full_name="Per Styre"),
         "member": factories.member(organisation, MembershipRole.MEMBER, full_name="Ola Medlem"),
         "adviser": factories.staff(centre, full_name="Anne Rådgiver"),
@@ -489,7 +500,9 @@ def org_people(centre):
 
 
 def test_agreement_life_cycle(centre, org_people, on_commit, mailoutbox):
-    organisation, contact, board, adviser = (org_people[k] for k in ("organisation", "contact", "board", "adviser"))
+    organisation, contact, board, adviser = (
+        org_people[k] for k in ("organisation", "contact", "board", "adviser")
+    )
 
     agreement = services.agreement_request(actor=contact, organisation=organisation, centre=centre)
     assert agreement.status == AgreementStatus.REQUESTED
@@ -510,7 +523,9 @@ def test_agreement_life_cycle(centre, org_people, on_commit, mailoutbox):
     next_year = clock.local_today().year + 1
     valid_from, valid_until = clock.local_today(), dt.date(next_year, 2, 28)
     with on_commit():
-        services.agreement_activate(actor=adviser, agreement=agreement, valid_from=valid_from, valid_until=valid_until)
+        services.agreement_activate(
+            actor=adviser, agreement=agreement, valid_from=valid_from, valid_until=valid_until
+        )
     agreement.refresh_from_db()
     assert agreement.status == AgreementStatus.ACTIVE
     assert (agreement.valid_from, agreement.valid_until) == (valid_from, valid_until)
@@ -605,7 +620,9 @@ def test_a_request_at_another_centre_is_separate(centre, org_people):
 def test_a_centre_without_text_cannot_give_agreements(org_people):
     bare = factories.CentreFactory(slug="uten-tekst", with_text=False)
     with pytest.raises(RuleViolation) as error:
-        services.agreement_request(actor=org_people["contact"], organisation=org_people["organisation"], centre=bare)
+        services.agreement_request(
+            actor=org_people["contact"], organisation=org_people["organisation"], centre=bare
+        )
     assert error.value.code == "no_agreement_text"
     assert Agreement.objects.count() == 0
 
@@ -652,9 +669,13 @@ def test_signing_with_another_name_is_refused(centre, org_people):
 def test_wrong_state(centre, org_people, status, action):
     agreement = factories.agreement(org_people["organisation"], status=status)
     do = {
-        "sign": lambda: services.agreement_sign(actor=org_people["contact"], agreement=agreement, typed_name="Kari Kontakt"),
+        "sign": lambda: services.agreement_sign(
+            actor=org_people["contact"], agreement=agreement, typed_name="Kari Kontakt"
+        ),
         "activate": lambda: services.agreement_activate(actor=org_people["adviser"], agreement=agreement),
-        "terminate": lambda: services.agreement_terminate(actor=org_people["adviser"], agreement=agreement, reason="Slutt."),
+        "terminate": lambda: services.agreement_terminate(
+            actor=org_people["adviser"], agreement=agreement, reason="Slutt."
+        ),
     }
     with pytest.raises(RuleViolation) as error:
         do[action]()
@@ -752,7 +773,10 @@ def test_agreements_expire_due(centre, org_people):
     organisation = org_people["organisation"]
     today = dt.date(2026, 6, 15)
     ended = factories.agreement(
-        organisation, status=AgreementStatus.ACTIVE, valid_from=dt.date(2025, 6, 15), valid_until=dt.date(2026, 6, 14)
+        organisation,
+        status=AgreementStatus.ACTIVE,
+        valid_from=dt.date(2025, 6, 15),
+        valid_until=dt.date(2026, 6, 14),
     )
     other = factories.OrganisationFactory(home_centre=centre)
     last_day = factories.agreement(
@@ -808,7 +832,10 @@ def test_a_renewal_reminder_comes_when_the_day_arrives(centre, on_commit, mailou
     organisation = factories.OrganisationFactory(home_centre=centre)
     factories.member(organisation, MembershipRole.CONTACT)
     factories.agreement(
-        organisation, status=AgreementStatus.ACTIVE, valid_from=dt.date(2026, 1, 1), valid_until=dt.date(2026, 7, 31)
+        organisation,
+        status=AgreementStatus.ACTIVE,
+        valid_from=dt.date(2026, 1, 1),
+        valid_until=dt.date(2026, 7, 31),
     )
     with on_commit():
         assert services.agreement_renewal_reminders_send(today=dt.date(2026, 6, 30)) == 0

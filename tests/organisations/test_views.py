@@ -1,8 +1,8 @@
 """Pages for registering and for members of organisations: happy paths and edges."""
 
 import pytest
-from django.contrib import messages
 from django.apps import apps
+from django.contrib import messages
 from django.urls import reverse
 
 from batteriet.core.models import AuditEntry
@@ -240,7 +240,9 @@ def test_the_last_contact_gets_a_message_instead_of_an_error(client, org):
     organisation = org["organisation"]
     client.force_login(org["contact"])
     own = Membership.objects.get(user=org["contact"])
-    response = client.post(reverse("organisations:member_remove", args=[organisation.pk, own.pk]), follow=True)
+    response = client.post(
+        reverse("organisations:member_remove", args=[organisation.pk, own.pk]), follow=True
+    )
     assert response.status_code == 200
     assert Membership.objects.filter(pk=own.pk).exists()
     assert [m.level for m in response.context["messages"]] == [messages.ERROR]
@@ -264,7 +266,9 @@ def test_accept_invitation(client, org):
 def test_agreement_request_sign_and_print(client, org, centre):
     organisation = org["organisation"]
     client.force_login(org["contact"])
-    response = client.post(reverse("organisations:agreement_request", args=[organisation.pk]), {"centre": centre.pk})
+    response = client.post(
+        reverse("organisations:agreement_request", args=[organisation.pk]), {"centre": centre.pk}
+    )
     agreement = Agreement.objects.get()
     assert response["Location"] == reverse("organisations:agreement_detail", args=[agreement.pk])
     page = client.get(response["Location"]).content.decode()
@@ -272,7 +276,8 @@ def test_agreement_request_sign_and_print(client, org, centre):
     assert reverse("organisations:agreement_sign", args=[agreement.pk]) in page
 
     response = client.post(
-        reverse("organisations:agreement_sign", args=[agreement.pk]), {"name": "kari kontakt", "confirm": "on"}
+        reverse("organisations:agreement_sign", args=[agreement.pk]),
+        {"name": "kari kontakt", "confirm": "on"},
     )
     assert response.status_code == 302
     agreement.refresh_from_db()

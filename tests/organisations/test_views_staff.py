@@ -21,7 +21,9 @@ def adviser(centre):
 def test_staff_home_lists_the_queues(client, centre, adviser):
     factories.pending_organisation(centre, name="Venter på svar")
     factories.pending_organisation(factories.CentreFactory(slug="bergen"), name="Venter i Bergen")
-    factories.agreement(factories.OrganisationFactory(home_centre=centre, name="Har signert"), status="signed")
+    factories.agreement(
+        factories.OrganisationFactory(home_centre=centre, name="Har signert"), status="signed"
+    )
     client.force_login(adviser)
     page = client.get(reverse("centres:staff_home")).content.decode()
     assert "Venter på svar" in page
@@ -92,7 +94,9 @@ def test_approving_twice_shows_a_message(client, centre, adviser):
 def test_decline(client, centre, adviser):
     organisation = factories.pending_organisation(centre)
     client.force_login(adviser)
-    response = client.post(reverse("organisations:decline", args=[organisation.pk]), {"reason": "Utenfor Norge."})
+    response = client.post(
+        reverse("organisations:decline", args=[organisation.pk]), {"reason": "Utenfor Norge."}
+    )
     assert response.status_code == 302
     organisation.refresh_from_db()
     assert organisation.status == OrganisationStatus.DECLINED
@@ -102,7 +106,9 @@ def test_decline(client, centre, adviser):
 def test_decline_after_approval_shows_the_error(client, centre, adviser):
     organisation = factories.OrganisationFactory(home_centre=centre)
     client.force_login(adviser)
-    response = client.post(reverse("organisations:decline", args=[organisation.pk]), {"reason": "Likevel ikke."})
+    response = client.post(
+        reverse("organisations:decline", args=[organisation.pk]), {"reason": "Likevel ikke."}
+    )
     assert response.status_code == 200
     assert response.context["form"].non_field_errors()
     organisation.refresh_from_db()
@@ -110,7 +116,9 @@ def test_decline_after_approval_shows_the_error(client, centre, adviser):
 
 
 def test_activate_offers_the_text_validity_and_activates(client, centre, adviser):
-    agreement = factories.agreement(factories.OrganisationFactory(home_centre=centre), status=AgreementStatus.SIGNED)
+    agreement = factories.agreement(
+        factories.OrganisationFactory(home_centre=centre), status=AgreementStatus.SIGNED
+    )
     client.force_login(adviser)
     url = reverse("organisations:agreement_activate", args=[agreement.pk])
     today = clock.local_today()
@@ -127,7 +135,9 @@ def test_activate_offers_the_text_validity_and_activates(client, centre, adviser
 
 
 def test_terminate(client, centre, adviser):
-    agreement = factories.agreement(factories.OrganisationFactory(home_centre=centre), status=AgreementStatus.ACTIVE)
+    agreement = factories.agreement(
+        factories.OrganisationFactory(home_centre=centre), status=AgreementStatus.ACTIVE
+    )
     client.force_login(adviser)
     response = client.post(
         reverse("organisations:agreement_terminate", args=[agreement.pk]), {"reason": "Brudd på husreglene."}
@@ -140,7 +150,9 @@ def test_terminate(client, centre, adviser):
 
 def test_staff_of_the_agreement_centre_see_a_visiting_organisation(client, centre):
     """An organisation from Bergen with an agreement in Oslo is visible to Oslo's staff."""
-    visitor = factories.OrganisationFactory(home_centre=factories.CentreFactory(slug="bergen"), name="Besøkende")
+    visitor = factories.OrganisationFactory(
+        home_centre=factories.CentreFactory(slug="bergen"), name="Besøkende"
+    )
     agreement = factories.agreement(visitor, centre, status=AgreementStatus.SIGNED)
     oslo = factories.staff(centre)
     client.force_login(oslo)

@@ -10,7 +10,9 @@ pytestmark = pytest.mark.django_db
 
 def test_notice_shows_the_newest_version(client):
     factories.reference_data()
-    PrivacyNotice.objects.create(version=7, published_on="2027-01-01", body_nb="Versjon sju.", body_en="Version seven.")
+    PrivacyNotice.objects.create(
+        version=7, published_on="2027-01-01", body_nb="Versjon sju.", body_en="Version seven."
+    )
     page = client.get(reverse("privacy:notice")).content.decode()
     assert "Versjon sju." in page
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
