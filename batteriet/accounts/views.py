@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from batteriet.accounts import services
 from batteriet.accounts.forms import ProfileForm
 from batteriet.centres import permissions as centre_permissions
+from batteriet.core.forms import posted_data
 from batteriet.organisations import selectors as organisation_selectors
 
 
@@ -30,7 +31,7 @@ def my_page(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def profile_edit(request: HttpRequest) -> HttpResponse:
-    form = ProfileForm(request.POST or None, initial=_profile_initial(request.user))
+    form = ProfileForm(posted_data(request), initial=_profile_initial(request.user))
     if request.method == "POST" and form.is_valid():
         services.profile_update(actor=request.user, **form.cleaned_data)
         messages.success(request, _("Your details are saved."))

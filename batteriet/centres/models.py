@@ -112,9 +112,7 @@ class StaffAssignment(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_assignments"
     )
-    centre = models.ForeignKey(
-        Centre, null=True, blank=True, on_delete=models.CASCADE, related_name="staff"
-    )
+    centre = models.ForeignKey(Centre, null=True, blank=True, on_delete=models.CASCADE, related_name="staff")
     role = models.CharField(_("role"), max_length=30, choices=StaffRole.choices)
 
     class Meta:

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from batteriet.centres import permissions, selectors, services
 from batteriet.centres.forms import AgreementTextForm
 from batteriet.core.errors import RuleViolation
+from batteriet.core.forms import posted_data
 from batteriet.organisations import selectors as organisation_selectors
 
 
@@ -55,7 +56,7 @@ def agreement_text_edit(request: HttpRequest, slug: str) -> HttpResponse:
         if current
         else {}
     )
-    form = AgreementTextForm(request.POST or None, initial=initial)
+    form = AgreementTextForm(posted_data(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             text = services.agreement_text_publish(actor=request.user, centre=centre, **form.cleaned_data)

@@ -1,6 +1,7 @@
 """Form helpers shared by every app."""
-from django.forms.renderers import TemplatesSetting
 
+from django.forms.renderers import TemplatesSetting
+from django.http import HttpRequest, QueryDict
 
 
 class AccessibleFormMixin:
@@ -26,3 +27,8 @@ class SiteFormRenderer(TemplatesSetting):
 
     form_template_name = "core/forms/form.html"
     field_template_name = "core/forms/field.html"
+
+
+def posted_data(request: HttpRequest) -> QueryDict | None:
+    """The form data to bind: the POST body on a POST (even an empty one), else None."""
+    return request.POST if request.method == "POST" else None

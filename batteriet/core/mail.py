@@ -9,9 +9,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 
-def send_templated(
-    *, to: Iterable[str], template: str, context: dict[str, Any], language: str = "nb"
-) -> int:
+def send_templated(*, to: Iterable[str], template: str, context: dict[str, Any], language: str = "nb") -> int:
     """Render `<template>_subject.txt` and `<template>_body.txt` and send one message each.
 
     Each recipient gets their own message so addresses are never disclosed to others.

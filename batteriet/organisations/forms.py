@@ -64,7 +64,9 @@ class OrganisationForm(AccessibleFormMixin, forms.Form):
         label=_("Organisation number"),
         required=False,
         max_length=20,
-        help_text=_("Nine digits from the Brønnøysund Register Centre. Many groups have none: then leave it empty."),
+        help_text=_(
+            "Nine digits from the Brønnøysund Register Centre. Many groups have none: then leave it empty."
+        ),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
     target_groups = TargetGroupField(
@@ -86,7 +88,9 @@ class OrganisationForm(AccessibleFormMixin, forms.Form):
     )
     website = forms.URLField(label=_("Website"), required=False, max_length=200, assume_scheme="https")
     email = forms.EmailField(
-        label=_("Contact e-mail for the group"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+        label=_("Contact e-mail for the group"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     phone = forms.CharField(
         label=_("Contact phone"),
@@ -96,7 +100,9 @@ class OrganisationForm(AccessibleFormMixin, forms.Form):
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
     )
     street_address = forms.CharField(
-        label=_("Postal address"), required=False, max_length=200,
+        label=_("Postal address"),
+        required=False,
+        max_length=200,
         widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
     )
     postcode = forms.RegexField(
@@ -151,7 +157,11 @@ class OrganisationForm(AccessibleFormMixin, forms.Form):
 class OrganisationRegisterForm(OrganisationForm):
     confirm_focus = forms.BooleanField(
         label=_("Our group works against poverty or social exclusion in Norway"),
-        error_messages={"required": _("The centres are for groups that work against poverty or social exclusion in Norway.")},
+        error_messages={
+            "required": _(
+                "The centres are for groups that work against poverty or social exclusion in Norway."
+            )
+        },
     )
 
 
@@ -164,8 +174,20 @@ class PartnerForm(OrganisationForm):
     )
     name = forms.CharField(label=_("Name of the company or organisation"), max_length=150)
 
-    field_order = ["name", "partner_type", "orgnr", "description", "website", "email", "phone",
-                   "street_address", "postcode", "post_town", "home_centre", "is_public"]
+    field_order = [
+        "name",
+        "partner_type",
+        "orgnr",
+        "description",
+        "website",
+        "email",
+        "phone",
+        "street_address",
+        "postcode",
+        "post_town",
+        "home_centre",
+        "is_public",
+    ]
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -210,15 +232,21 @@ class DeclineForm(AccessibleFormMixin, forms.Form):
 
 class ApproveForm(AccessibleFormMixin, forms.Form):
     reason = forms.CharField(
-        label=_("Message to the organisation"), required=False, max_length=2000,
+        label=_("Message to the organisation"),
+        required=False,
+        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
 class InviteForm(AccessibleFormMixin, forms.Form):
     email = forms.EmailField(label=_("E-mail address of the person you invite"), max_length=254)
-    role = forms.ChoiceField(label=_("Role"), choices=MembershipRole.choices, widget=forms.RadioSelect,
-                             initial=MembershipRole.MEMBER)
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=MembershipRole.choices,
+        widget=forms.RadioSelect,
+        initial=MembershipRole.MEMBER,
+    )
 
 
 class RoleForm(AccessibleFormMixin, forms.Form):
@@ -268,18 +296,18 @@ class TerminateForm(AccessibleFormMixin, forms.Form):
 class StaffFilterForm(AccessibleFormMixin, forms.Form):
     q = forms.CharField(label=_("Name or organisation number"), required=False, max_length=100)
     status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=[("", _("All"))] + OrganisationStatus.choices
+        label=_("Status"), required=False, choices=[("", _("All")), *OrganisationStatus.choices]
     )
     kind = forms.ChoiceField(
-        label=_("Kind"), required=False, choices=[("", _("All"))] + OrganisationKind.choices
+        label=_("Kind"), required=False, choices=[("", _("All")), *OrganisationKind.choices]
     )
     target_group = forms.ChoiceField(
-        label=_("Target group"), required=False, choices=[("", _("All"))] + TargetGroupCode.choices
+        label=_("Target group"), required=False, choices=[("", _("All")), *TargetGroupCode.choices]
     )
     agreement = forms.ChoiceField(
         label=_("User agreement"),
         required=False,
-        choices=[("", _("All")), ("none", _("No agreement"))] + AgreementStatus.choices,
+        choices=[("", _("All")), ("none", _("No agreement")), *AgreementStatus.choices],
     )
     centre = forms.ChoiceField(label=_("Home centre"), required=False)
 

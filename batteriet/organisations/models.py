@@ -86,9 +86,7 @@ class Organisation(models.Model):
     email = models.EmailField(_("contact e-mail"))
     phone = models.CharField(_("contact phone"), max_length=16, blank=True)
     street_address = models.CharField(_("postal address"), max_length=200, blank=True)
-    postcode = models.CharField(
-        _("postcode"), max_length=4, blank=True, validators=[postcode_validator]
-    )
+    postcode = models.CharField(_("postcode"), max_length=4, blank=True, validators=[postcode_validator])
     post_town = models.CharField(_("post town"), max_length=60, blank=True)
     home_centre = models.ForeignKey(
         Centre, verbose_name=_("home centre"), on_delete=models.PROTECT, related_name="organisations"
@@ -159,12 +157,8 @@ class MembershipRole(models.TextChoices):
 
 
 class Membership(models.Model):
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
-    )
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="memberships"
-    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("role"), max_length=20, choices=MembershipRole.choices)
     created_at = models.DateTimeField(_("member since"), auto_now_add=True)
 
@@ -185,9 +179,7 @@ class Membership(models.Model):
 class Invitation(models.Model):
     """A contact person invites someone by e-mail; the link carries a secret token."""
 
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="invitations"
-    )
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField(_("e-mail address"))
     role = models.CharField(_("role"), max_length=20, choices=MembershipRole.choices)
     token_hash = models.CharField(max_length=64, unique=True)
@@ -213,9 +205,7 @@ class Invitation(models.Model):
 class Initiator(models.Model):
     """A person who wants to start a group; no organisation exists yet."""
 
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="initiator"
-    )
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="initiator")
     centre = models.ForeignKey(
         Centre, verbose_name=_("nearest centre"), on_delete=models.PROTECT, related_name="initiators"
     )
@@ -244,9 +234,7 @@ OPEN_AGREEMENT_STATUSES = [AgreementStatus.REQUESTED, AgreementStatus.SIGNED]
 class Agreement(models.Model):
     """A user agreement (brukeravtale) between an organisation and a centre."""
 
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="agreements"
-    )
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="agreements")
     centre = models.ForeignKey(Centre, on_delete=models.PROTECT, related_name="agreements")
     text = models.ForeignKey(
         AgreementText, verbose_name=_("text version"), on_delete=models.PROTECT, related_name="+"
@@ -263,9 +251,7 @@ class Agreement(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     signed_name = models.CharField(_("signed by (name)"), max_length=150, blank=True)
-    signed_role = models.CharField(
-        _("signed as"), max_length=20, choices=MembershipRole.choices, blank=True
-    )
+    signed_role = models.CharField(_("signed as"), max_length=20, choices=MembershipRole.choices, blank=True)
     activated_at = models.DateTimeField(_("countersigned"), null=True, blank=True)
     activated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -167,9 +167,7 @@ def check_signature_name(*, typed_name: str, account_name: str) -> None:
         )
 
 
-def check_validity_period(
-    *, valid_from: dt.date, valid_until: dt.date, today: dt.date | None = None
-) -> None:
+def check_validity_period(*, valid_from: dt.date, valid_until: dt.date, today: dt.date | None = None) -> None:
     """A sensible period: not over before it is given, not backwards, at most three years."""
     if today is not None and valid_until < today:
         raise RuleViolation(

@@ -5,7 +5,6 @@ from dataclasses import dataclass
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
-
 from django.utils.translation import gettext_lazy as _
 
 from batteriet.centres import permissions as centre_permissions
@@ -116,9 +115,7 @@ def pending_organisations(user) -> QuerySet[Organisation]:
 
 def agreements_waiting(user) -> QuerySet[Agreement]:
     """Agreements requested or signed at this staff member's centre(s)."""
-    agreements = Agreement.objects.filter(
-        status__in=[AgreementStatus.REQUESTED, AgreementStatus.SIGNED]
-    )
+    agreements = Agreement.objects.filter(status__in=[AgreementStatus.REQUESTED, AgreementStatus.SIGNED])
     centre_ids = centre_permissions.centre_ids_for_staff(user)
     if centre_ids is not None:
         agreements = agreements.filter(centre_id__in=centre_ids)
@@ -126,9 +123,9 @@ def agreements_waiting(user) -> QuerySet[Agreement]:
 
 
 def contact_emails(organisation: Organisation) -> list[str]:
-    return list(
-        organisation.memberships.filter(role="contact").values_list("user__email", flat=True)
-    ) or [organisation.email]
+    return list(organisation.memberships.filter(role="contact").values_list("user__email", flat=True)) or [
+        organisation.email
+    ]
 
 
 def open_invitations(organisation: Organisation):

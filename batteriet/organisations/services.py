@@ -201,9 +201,7 @@ def initiator_register(*, actor: User, centre: Centre, idea: str) -> Initiator:
         )
         initiator_id = initiator.pk
         if created:
-            transaction.on_commit(
-                lambda: tasks.notify_centre_of_initiator.enqueue(initiator_id=initiator_id)
-            )
+            transaction.on_commit(lambda: tasks.notify_centre_of_initiator.enqueue(initiator_id=initiator_id))
     return initiator
 
 
@@ -238,9 +236,7 @@ def membership_invite(*, actor: User, organisation: Organisation, email: str, ro
             changes={"email": email, "role": role},
         )
         invitation_id = invitation.pk
-        transaction.on_commit(
-            lambda: tasks.send_invitation.enqueue(invitation_id=invitation_id, token=token)
-        )
+        transaction.on_commit(lambda: tasks.send_invitation.enqueue(invitation_id=invitation_id, token=token))
     return invitation
 
 
@@ -338,9 +334,7 @@ def agreement_request(*, actor: User, organisation: Organisation, centre: Centre
     """Ask a centre for a user agreement, on its current text."""
     with transaction.atomic(durable=True):
         organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
-        has_open = organisation.agreements.filter(
-            centre=centre, status__in=OPEN_AGREEMENT_STATUSES
-        ).exists()
+        has_open = organisation.agreements.filter(centre=centre, status__in=OPEN_AGREEMENT_STATUSES).exists()
         rules.check_can_request_agreement(
             is_approved=organisation.is_approved,
             is_partner=organisation.is_partner,
@@ -396,7 +390,11 @@ def agreement_sign(*, actor: User, agreement: Agreement, typed_name: str) -> Agr
 
 
 def agreement_activate(
-    *, actor: User, agreement: Agreement, valid_from: dt.date | None = None, valid_until: dt.date | None = None
+    *,
+    actor: User,
+    agreement: Agreement,
+    valid_from: dt.date | None = None,
+    valid_until: dt.date | None = None,
 ) -> Agreement:
     """Centre staff countersign. A previous active agreement at the centre is replaced."""
     with transaction.atomic(durable=True):

@@ -16,8 +16,14 @@ urlpatterns = [
     path("organisasjoner/<int:pk>/", views.organisation_detail, name="detail"),
     path("organisasjoner/<int:pk>/endre/", views.organisation_edit, name="edit"),
     path("organisasjoner/<int:pk>/medlemmer/", views.members, name="members"),
-    path("organisasjoner/<int:pk>/medlemmer/<int:membership_pk>/rolle/", views.member_role, name="member_role"),
-    path("organisasjoner/<int:pk>/medlemmer/<int:membership_pk>/fjern/", views.member_remove, name="member_remove"),
+    path(
+        "organisasjoner/<int:pk>/medlemmer/<int:membership_pk>/rolle/", views.member_role, name="member_role"
+    ),
+    path(
+        "organisasjoner/<int:pk>/medlemmer/<int:membership_pk>/fjern/",
+        views.member_remove,
+        name="member_remove",
+    ),
     path("organisasjoner/<int:pk>/brukeravtale/", views.agreement_request, name="agreement_request"),
     path("invitasjon/<str:token>/", views.invitation_accept, name="invitation_accept"),
     path("brukeravtaler/<int:pk>/", views.agreement_detail, name="agreement_detail"),

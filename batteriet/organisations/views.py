@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from batteriet.centres import selectors as centre_selectors
 from batteriet.core.errors import RuleViolation
+from batteriet.core.forms import posted_data
 from batteriet.organisations import forms, permissions, rules, selectors, services
 from batteriet.organisations.models import Membership
 
@@ -26,7 +27,7 @@ ROUTE_URLS = {
 # --- Registration wizard --------------------------------------------------------------
 @require_http_methods(["GET", "POST"])
 def register_start(request: HttpRequest) -> HttpResponse:
-    form = forms.ApplicantForm(request.POST or None)
+    form = forms.ApplicantForm(posted_data(request))
     if request.method == "POST" and form.is_valid():
         route = rules.screening_route(rules.Applicant(form.cleaned_data["applicant"]))
         return redirect(ROUTE_URLS[route])
@@ -35,7 +36,7 @@ def register_start(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def register_work_area(request: HttpRequest) -> HttpResponse:
-    form = forms.WorkAreaForm(request.POST or None)
+    form = forms.WorkAreaForm(posted_data(request))
     if request.method == "POST" and form.is_valid():
         route = rules.screening_route(rules.Applicant.GROUP, rules.WorkArea(form.cleaned_data["work_area"]))
         return redirect(ROUTE_URLS[route])
@@ -53,7 +54,7 @@ def register_individual(request: HttpRequest) -> HttpResponse:
 
 
 def _register(request: HttpRequest, form_class, template: str) -> HttpResponse:
-    form = form_class(request.POST or None)
+    form = form_class(posted_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             organisation = services.organisation_register(actor=request.user, data=form.to_data())
@@ -86,7 +87,7 @@ def register_partner(request: HttpRequest) -> HttpResponse:
 def register_initiator(request: HttpRequest) -> HttpResponse:
     existing = selectors.initiator_for(request.user)
     initial = {"centre": existing.centre, "idea": existing.idea} if existing else {}
-    form = forms.InitiatorForm(request.POST or None, initial=initial)
+    form = forms.InitiatorForm(posted_data(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         initiator = services.initiator_register(actor=request.user, **form.cleaned_data)
         messages.success(
@@ -120,8 +121,22 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _organisation_initial(organisation) -> dict:
-    fields = ["name", "kind", "partner_type", "orgnr", "is_user_led", "description", "website", "email",
-              "phone", "street_address", "postcode", "post_town", "home_centre", "is_public"]
+    fields = [
+        "name",
+        "kind",
+        "partner_type",
+        "orgnr",
+        "is_user_led",
+        "description",
+        "website",
+        "email",
+        "phone",
+        "street_address",
+        "postcode",
+        "post_town",
+        "home_centre",
+        "is_public",
+    ]
     initial = {name: getattr(organisation, name) for name in fields}
     initial["orgnr"] = organisation.orgnr or ""
     initial["target_groups"] = list(organisation.target_groups.all())
@@ -135,7 +150,7 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.user.has_perm("organisations.edit_organisation", organisation):
         raise PermissionDenied
     form_class = forms.PartnerForm if organisation.is_partner else forms.OrganisationForm
-    form = form_class(request.POST or None, initial=_organisation_initial(organisation))
+    form = form_class(posted_data(request), initial=_organisation_initial(organisation))
     if request.method == "POST" and form.is_valid():
         try:
             services.organisation_update(actor=request.user, organisation=organisation, data=form.to_data())
@@ -153,21 +168,32 @@ def members(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = permissions.get_organisation_for_view(request.user, pk)
     if not request.user.has_perm("organisations.manage_members", organisation):
         raise PermissionDenied
-    form = forms.InviteForm(request.POST or None)
+    form = forms.InviteForm(posted_data(request))
     if request.method == "POST" and form.is_valid():
         try:
-            invitation = services.membership_invite(actor=request.user, organisation=organisation, **form.cleaned_data)
+            invitation = services.membership_invite(
+                actor=request.user, organisation=organisation, **form.cleaned_data
+            )
         except RuleViolation as violation:
             form.add_rule_violation(violation)
         else:
-            messages.success(request, _("We have sent an invitation to %(email)s.") % {"email": invitation.email})
+            messages.success(
+                request, _("We have sent an invitation to %(email)s.") % {"email": invitation.email}
+            )
             return redirect("organisations:members", pk=organisation.pk)
-    member_rows = [(m, forms.RoleForm(initial={"role": m.role}, prefix=f"m{m.pk}")) for m in selectors.members_of(organisation)]
+    member_rows = [
+        (m, forms.RoleForm(initial={"role": m.role}, prefix=f"m{m.pk}"))
+        for m in selectors.members_of(organisation)
+    ]
     return render(
         request,
         "organisations/members.html",
-        {"organisation": organisation, "form": form, "member_rows": member_rows,
-         "invitations": selectors.open_invitations(organisation)},
+        {
+            "organisation": organisation,
+            "form": form,
+            "member_rows": member_rows,
+            "invitations": selectors.open_invitations(organisation),
+        },
     )
 
 
@@ -190,7 +216,9 @@ def member_role(request: HttpRequest, pk: int, membership_pk: int) -> HttpRespon
         messages.error(request, _("Choose a role from the list."))
     else:
         try:
-            services.membership_change_role(actor=request.user, membership=membership, role=form.cleaned_data["role"])
+            services.membership_change_role(
+                actor=request.user, membership=membership, role=form.cleaned_data["role"]
+            )
         except RuleViolation as violation:
             messages.error(request, violation.message)
         else:
@@ -233,7 +261,7 @@ def agreement_request(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = permissions.get_organisation_for_view(request.user, pk)
     if not request.user.has_perm("organisations.request_agreement", organisation):
         raise PermissionDenied
-    form = forms.AgreementRequestForm(request.POST or None, initial={"centre": organisation.home_centre})
+    form = forms.AgreementRequestForm(posted_data(request), initial={"centre": organisation.home_centre})
     if request.method == "POST" and form.is_valid():
         try:
             agreement = services.agreement_request(
@@ -244,7 +272,9 @@ def agreement_request(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Read the agreement and sign it below."))
             return redirect("organisations:agreement_detail", pk=agreement.pk)
-    return render(request, "organisations/agreement_request.html", {"organisation": organisation, "form": form})
+    return render(
+        request, "organisations/agreement_request.html", {"organisation": organisation, "form": form}
+    )
 
 
 @require_safe
@@ -257,15 +287,18 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _agreement_context(request: HttpRequest, agreement, sign_form=None) -> dict:
     user = request.user
     can_sign = user.has_perm("organisations.sign_agreement", agreement) and agreement.status == "requested"
-    text = agreement.text if agreement.status != "requested" else (
-        centre_selectors.current_agreement_text(agreement.centre) or agreement.text
+    text = (
+        agreement.text
+        if agreement.status != "requested"
+        else (centre_selectors.current_agreement_text(agreement.centre) or agreement.text)
     )
     return {
         "agreement": agreement,
         "text": text,
         "can_sign": can_sign,
         "sign_form": sign_form or (forms.SignForm() if can_sign else None),
-        "can_activate": user.has_perm("organisations.activate_agreement", agreement) and agreement.status == "signed",
+        "can_activate": user.has_perm("organisations.activate_agreement", agreement)
+        and agreement.status == "signed",
         "can_terminate": user.has_perm("organisations.terminate_agreement", agreement)
         and agreement.status in {"requested", "signed", "active"},
     }
@@ -280,7 +313,9 @@ def agreement_sign(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.SignForm(request.POST)
     if form.is_valid():
         try:
-            services.agreement_sign(actor=request.user, agreement=agreement, typed_name=form.cleaned_data["name"])
+            services.agreement_sign(
+                actor=request.user, agreement=agreement, typed_name=form.cleaned_data["name"]
+            )
         except RuleViolation as violation:
             form.add_rule_violation(violation)
         else:

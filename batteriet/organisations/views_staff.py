@@ -6,12 +6,13 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.vary import vary_on_headers
 from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.vary import vary_on_headers
 
 from batteriet.centres import permissions as centre_permissions
 from batteriet.core import time as clock
 from batteriet.core.errors import RuleViolation
+from batteriet.core.forms import posted_data
 from batteriet.organisations import forms, permissions, selectors, services
 
 
@@ -27,7 +28,11 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
     _require_staff(request)
     centres = centre_permissions.centres_for_staff(request.user)
     form = forms.StaffFilterForm(request.GET or None, centres=centres)
-    filters = selectors.OrganisationFilters(**form.cleaned_data) if form.is_valid() else selectors.OrganisationFilters()
+    filters = (
+        selectors.OrganisationFilters(**form.cleaned_data)
+        if form.is_valid()
+        else selectors.OrganisationFilters()
+    )
     organisations = selectors.organisations_for_staff(request.user, filters)[:200]
     # htmx asks for the results only, so filtering updates the table in place.
     template = "organisations/staff_list.html#results" if request.htmx else "organisations/staff_list.html"
@@ -84,14 +89,16 @@ def organisation_decline(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = permissions.get_organisation_for_view(request.user, pk)
     if not request.user.has_perm("organisations.decide_organisation", organisation):
         raise PermissionDenied
-    form = forms.DeclineForm(request.POST or None)
+    form = forms.DeclineForm(posted_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.organisation_decline(actor=request.user, organisation=organisation, **form.cleaned_data)
         except RuleViolation as violation:
             form.add_rule_violation(violation)
         else:
-            messages.success(request, _("%(name)s is declined. They will get your reason.") % {"name": organisation.name})
+            messages.success(
+                request, _("%(name)s is declined. They will get your reason.") % {"name": organisation.name}
+            )
             return redirect("organisations:staff_detail", pk=organisation.pk)
     return render(request, "organisations/decline.html", {"organisation": organisation, "form": form})
 
@@ -104,7 +111,7 @@ def agreement_activate(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     today = clock.local_today()
     initial = {"valid_from": today, "valid_until": clock.add_months(today, agreement.text.validity_months)}
-    form = forms.ActivateForm(request.POST or None, initial=initial)
+    form = forms.ActivateForm(posted_data(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.agreement_activate(actor=request.user, agreement=agreement, **form.cleaned_data)
@@ -122,7 +129,7 @@ def agreement_terminate(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = permissions.get_agreement_for_view(request.user, pk)
     if not request.user.has_perm("organisations.terminate_agreement", agreement):
         raise PermissionDenied
-    form = forms.TerminateForm(request.POST or None)
+    form = forms.TerminateForm(posted_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.agreement_terminate(actor=request.user, agreement=agreement, **form.cleaned_data)

@@ -41,9 +41,7 @@ class PrivacyConsent(models.Model):
         ordering = ["-accepted_at"]
         verbose_name = _("privacy consent")
         verbose_name_plural = _("privacy consents")
-        constraints = [
-            models.UniqueConstraint(fields=["user", "notice"], name="privacy_privacyconsent_once")
-        ]
+        constraints = [models.UniqueConstraint(fields=["user", "notice"], name="privacy_privacyconsent_once")]
 
     def __str__(self) -> str:
         return f"{self.user} – {self.notice}"

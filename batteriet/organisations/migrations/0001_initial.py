@@ -7,157 +7,554 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('centres', '0001_initial'),
+        ("centres", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='TargetGroup',
+            name="TargetGroup",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(choices=[('former_inmates', 'Former inmates'), ('immigrants', 'Immigrants'), ('mental_health', 'Mental health'), ('housing', 'Disadvantaged on the housing market'), ('labour_market', 'Disadvantaged on the labour market'), ('former_drug_users', 'Former drug users'), ('single_parents', 'Single parents'), ('children_and_youth', 'Children and youth'), ('other', 'Other')], max_length=40, unique=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        choices=[
+                            ("former_inmates", "Former inmates"),
+                            ("immigrants", "Immigrants"),
+                            ("mental_health", "Mental health"),
+                            ("housing", "Disadvantaged on the housing market"),
+                            ("labour_market", "Disadvantaged on the labour market"),
+                            ("former_drug_users", "Former drug users"),
+                            ("single_parents", "Single parents"),
+                            ("children_and_youth", "Children and youth"),
+                            ("other", "Other"),
+                        ],
+                        max_length=40,
+                        unique=True,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'target group',
-                'verbose_name_plural': 'target groups',
-                'ordering': ['id'],
+                "verbose_name": "target group",
+                "verbose_name_plural": "target groups",
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='Initiator',
+            name="Initiator",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('idea', models.TextField(max_length=1000, verbose_name='what kind of group you want to start')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('centre', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='initiators', to='centres.centre', verbose_name='nearest centre')),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='initiator', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "idea",
+                    models.TextField(max_length=1000, verbose_name="what kind of group you want to start"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "centre",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="initiators",
+                        to="centres.centre",
+                        verbose_name="nearest centre",
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="initiator",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'initiator',
-                'verbose_name_plural': 'initiators',
+                "verbose_name": "initiator",
+                "verbose_name_plural": "initiators",
             },
         ),
         migrations.CreateModel(
-            name='Organisation',
+            name="Organisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=150, verbose_name='name')),
-                ('orgnr', models.CharField(blank=True, help_text='Nine digits from the Brønnøysund Register Centre. Leave empty if you have none.', max_length=9, null=True, unique=True, verbose_name='organisation number')),
-                ('kind', models.CharField(choices=[('user_led', 'User-led organisation'), ('self_help_group', 'Self-help group'), ('informal_group', 'Informal group'), ('interest_organisation', 'Interest organisation'), ('partner', 'Partner')], max_length=30, verbose_name='kind of organisation')),
-                ('partner_type', models.CharField(blank=True, choices=[('ngo', 'Non-profit organisation'), ('education', 'College, university or folk high school'), ('research', 'Research institute'), ('think_tank', 'Think tank'), ('business', 'Business'), ('social_entrepreneur', 'Social entrepreneur'), ('umbrella', 'Umbrella organisation for voluntary work'), ('public_sector', 'Public body'), ('other', 'Other')], max_length=30, verbose_name='kind of partner')),
-                ('is_user_led', models.BooleanField(default=False, help_text='Run by people who have lived experience of poverty or exclusion.', verbose_name='user-led')),
-                ('description', models.TextField(max_length=1000, verbose_name='short description')),
-                ('website', models.URLField(blank=True, verbose_name='website')),
-                ('email', models.EmailField(max_length=254, verbose_name='contact e-mail')),
-                ('phone', models.CharField(blank=True, max_length=16, verbose_name='contact phone')),
-                ('street_address', models.CharField(blank=True, max_length=200, verbose_name='postal address')),
-                ('postcode', models.CharField(blank=True, max_length=4, validators=[django.core.validators.RegexValidator('^\\d{4}\\Z', 'A Norwegian postcode has exactly four digits, for example 0150.')], verbose_name='postcode')),
-                ('post_town', models.CharField(blank=True, max_length=60, verbose_name='post town')),
-                ('is_public', models.BooleanField(default=False, help_text='Name, description, website and target groups become visible to everyone.', verbose_name='show in the public directory')),
-                ('status', models.CharField(choices=[('pending', 'Waiting for approval'), ('approved', 'Approved'), ('declined', 'Declined')], default='pending', max_length=20, verbose_name='status')),
-                ('decision_reason', models.TextField(blank=True, max_length=2000, verbose_name='reason')),
-                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='decided')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='registered')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('home_centre', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='organisations', to='centres.centre', verbose_name='home centre')),
-                ('target_groups', models.ManyToManyField(blank=True, related_name='organisations', to='organisations.targetgroup', verbose_name='who you work for')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=150, verbose_name="name")),
+                (
+                    "orgnr",
+                    models.CharField(
+                        blank=True,
+                        help_text="Nine digits from the Brønnøysund Register Centre. Leave empty if you have none.",
+                        max_length=9,
+                        null=True,
+                        unique=True,
+                        verbose_name="organisation number",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("user_led", "User-led organisation"),
+                            ("self_help_group", "Self-help group"),
+                            ("informal_group", "Informal group"),
+                            ("interest_organisation", "Interest organisation"),
+                            ("partner", "Partner"),
+                        ],
+                        max_length=30,
+                        verbose_name="kind of organisation",
+                    ),
+                ),
+                (
+                    "partner_type",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("ngo", "Non-profit organisation"),
+                            ("education", "College, university or folk high school"),
+                            ("research", "Research institute"),
+                            ("think_tank", "Think tank"),
+                            ("business", "Business"),
+                            ("social_entrepreneur", "Social entrepreneur"),
+                            ("umbrella", "Umbrella organisation for voluntary work"),
+                            ("public_sector", "Public body"),
+                            ("other", "Other"),
+                        ],
+                        max_length=30,
+                        verbose_name="kind of partner",
+                    ),
+                ),
+                (
+                    "is_user_led",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Run by people who have lived experience of poverty or exclusion.",
+                        verbose_name="user-led",
+                    ),
+                ),
+                ("description", models.TextField(max_length=1000, verbose_name="short description")),
+                ("website", models.URLField(blank=True, verbose_name="website")),
+                ("email", models.EmailField(max_length=254, verbose_name="contact e-mail")),
+                ("phone", models.CharField(blank=True, max_length=16, verbose_name="contact phone")),
+                (
+                    "street_address",
+                    models.CharField(blank=True, max_length=200, verbose_name="postal address"),
+                ),
+                (
+                    "postcode",
+                    models.CharField(
+                        blank=True,
+                        max_length=4,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^\\d{4}\\Z",
+                                "A Norwegian postcode has exactly four digits, for example 0150.",
+                            )
+                        ],
+                        verbose_name="postcode",
+                    ),
+                ),
+                ("post_town", models.CharField(blank=True, max_length=60, verbose_name="post town")),
+                (
+                    "is_public",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Name, description, website and target groups become visible to everyone.",
+                        verbose_name="show in the public directory",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Waiting for approval"),
+                            ("approved", "Approved"),
+                            ("declined", "Declined"),
+                        ],
+                        default="pending",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                ("decision_reason", models.TextField(blank=True, max_length=2000, verbose_name="reason")),
+                ("decided_at", models.DateTimeField(blank=True, null=True, verbose_name="decided")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="registered")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "home_centre",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="organisations",
+                        to="centres.centre",
+                        verbose_name="home centre",
+                    ),
+                ),
+                (
+                    "target_groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="organisations",
+                        to="organisations.targetgroup",
+                        verbose_name="who you work for",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'organisation',
-                'verbose_name_plural': 'organisations',
-                'ordering': ['name'],
+                "verbose_name": "organisation",
+                "verbose_name_plural": "organisations",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Invitation',
+            name="Invitation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.EmailField(max_length=254, verbose_name='e-mail address')),
-                ('role', models.CharField(choices=[('contact', 'Contact person'), ('board', 'Board member'), ('member', 'Member')], max_length=20, verbose_name='role')),
-                ('token_hash', models.CharField(max_length=64, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('expires_at', models.DateTimeField()),
-                ('accepted_at', models.DateTimeField(blank=True, null=True)),
-                ('accepted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('invited_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='invitations', to='organisations.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("email", models.EmailField(max_length=254, verbose_name="e-mail address")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("contact", "Contact person"),
+                            ("board", "Board member"),
+                            ("member", "Member"),
+                        ],
+                        max_length=20,
+                        verbose_name="role",
+                    ),
+                ),
+                ("token_hash", models.CharField(max_length=64, unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("expires_at", models.DateTimeField()),
+                ("accepted_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "accepted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "invited_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="invitations",
+                        to="organisations.organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'invitation',
-                'verbose_name_plural': 'invitations',
-                'ordering': ['-created_at'],
+                "verbose_name": "invitation",
+                "verbose_name_plural": "invitations",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('contact', 'Contact person'), ('board', 'Board member'), ('member', 'Member')], max_length=20, verbose_name='role')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='member since')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='organisations.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("contact", "Contact person"),
+                            ("board", "Board member"),
+                            ("member", "Member"),
+                        ],
+                        max_length=20,
+                        verbose_name="role",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="member since")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="organisations.organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'membership',
-                'verbose_name_plural': 'memberships',
-                'ordering': ['organisation', 'role', 'user__full_name'],
-                'constraints': [models.UniqueConstraint(fields=('user', 'organisation'), name='organisations_membership_once_per_person')],
+                "verbose_name": "membership",
+                "verbose_name_plural": "memberships",
+                "ordering": ["organisation", "role", "user__full_name"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("user", "organisation"), name="organisations_membership_once_per_person"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Agreement',
+            name="Agreement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('requested', 'Requested'), ('signed', 'Signed, waiting for the centre'), ('active', 'Active'), ('expired', 'Expired'), ('terminated', 'Terminated')], default='requested', max_length=20, verbose_name='status')),
-                ('requested_at', models.DateTimeField(auto_now_add=True, verbose_name='requested')),
-                ('signed_at', models.DateTimeField(blank=True, null=True, verbose_name='signed')),
-                ('signed_name', models.CharField(blank=True, max_length=150, verbose_name='signed by (name)')),
-                ('signed_role', models.CharField(blank=True, choices=[('contact', 'Contact person'), ('board', 'Board member'), ('member', 'Member')], max_length=20, verbose_name='signed as')),
-                ('activated_at', models.DateTimeField(blank=True, null=True, verbose_name='countersigned')),
-                ('valid_from', models.DateField(blank=True, null=True, verbose_name='valid from')),
-                ('valid_until', models.DateField(blank=True, null=True, verbose_name='valid until')),
-                ('renewal_reminder_sent_at', models.DateTimeField(blank=True, null=True)),
-                ('ended_at', models.DateTimeField(blank=True, null=True, verbose_name='ended')),
-                ('termination_reason', models.TextField(blank=True, max_length=2000, verbose_name='reason for termination')),
-                ('activated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('centre', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='agreements', to='centres.centre')),
-                ('ended_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('requested_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('signed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('text', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='centres.agreementtext', verbose_name='text version')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='agreements', to='organisations.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("requested", "Requested"),
+                            ("signed", "Signed, waiting for the centre"),
+                            ("active", "Active"),
+                            ("expired", "Expired"),
+                            ("terminated", "Terminated"),
+                        ],
+                        default="requested",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                ("requested_at", models.DateTimeField(auto_now_add=True, verbose_name="requested")),
+                ("signed_at", models.DateTimeField(blank=True, null=True, verbose_name="signed")),
+                (
+                    "signed_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="signed by (name)"),
+                ),
+                (
+                    "signed_role",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("contact", "Contact person"),
+                            ("board", "Board member"),
+                            ("member", "Member"),
+                        ],
+                        max_length=20,
+                        verbose_name="signed as",
+                    ),
+                ),
+                ("activated_at", models.DateTimeField(blank=True, null=True, verbose_name="countersigned")),
+                ("valid_from", models.DateField(blank=True, null=True, verbose_name="valid from")),
+                ("valid_until", models.DateField(blank=True, null=True, verbose_name="valid until")),
+                ("renewal_reminder_sent_at", models.DateTimeField(blank=True, null=True)),
+                ("ended_at", models.DateTimeField(blank=True, null=True, verbose_name="ended")),
+                (
+                    "termination_reason",
+                    models.TextField(blank=True, max_length=2000, verbose_name="reason for termination"),
+                ),
+                (
+                    "activated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "centre",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="agreements",
+                        to="centres.centre",
+                    ),
+                ),
+                (
+                    "ended_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "signed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "text",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="centres.agreementtext",
+                        verbose_name="text version",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="agreements",
+                        to="organisations.organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'user agreement',
-                'verbose_name_plural': 'user agreements',
-                'ordering': ['-requested_at'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('status__in', ['requested', 'signed'])), fields=('organisation', 'centre'), name='organisations_agreement_one_open_request', violation_error_message='This organisation already has an agreement in progress here.'), models.UniqueConstraint(condition=models.Q(('status', 'active')), fields=('organisation', 'centre'), name='organisations_agreement_one_active', violation_error_message='This organisation already has an active agreement here.'), models.CheckConstraint(condition=models.Q(models.Q(('status', 'active'), _negated=True), models.Q(('signed_at__isnull', False), ('valid_from__isnull', False), ('valid_until__isnull', False)), _connector='OR'), name='organisations_agreement_active_is_signed_and_dated'), models.CheckConstraint(condition=models.Q(('valid_until__isnull', True), ('valid_until__gte', models.F('valid_from')), _connector='OR'), name='organisations_agreement_valid_until_after_from'), models.CheckConstraint(condition=models.Q(models.Q(('status', 'terminated'), _negated=True), ('termination_reason__gt', ''), _connector='OR'), name='organisations_agreement_terminated_has_reason')],
+                "verbose_name": "user agreement",
+                "verbose_name_plural": "user agreements",
+                "ordering": ["-requested_at"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("status__in", ["requested", "signed"])),
+                        fields=("organisation", "centre"),
+                        name="organisations_agreement_one_open_request",
+                        violation_error_message="This organisation already has an agreement in progress here.",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("status", "active")),
+                        fields=("organisation", "centre"),
+                        name="organisations_agreement_one_active",
+                        violation_error_message="This organisation already has an active agreement here.",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("status", "active"), _negated=True),
+                            models.Q(
+                                ("signed_at__isnull", False),
+                                ("valid_from__isnull", False),
+                                ("valid_until__isnull", False),
+                            ),
+                            _connector="OR",
+                        ),
+                        name="organisations_agreement_active_is_signed_and_dated",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("valid_until__isnull", True),
+                            ("valid_until__gte", models.F("valid_from")),
+                            _connector="OR",
+                        ),
+                        name="organisations_agreement_valid_until_after_from",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("status", "terminated"), _negated=True),
+                            ("termination_reason__gt", ""),
+                            _connector="OR",
+                        ),
+                        name="organisations_agreement_terminated_has_reason",
+                    ),
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='organisation',
-            index=models.Index(fields=['home_centre', 'status'], name='organisatio_home_ce_64560a_idx'),
+            model_name="organisation",
+            index=models.Index(fields=["home_centre", "status"], name="organisatio_home_ce_64560a_idx"),
         ),
         migrations.AddConstraint(
-            model_name='organisation',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'partner'), ('partner_type__gt', '')), models.Q(models.Q(('kind', 'partner'), _negated=True), ('partner_type', '')), _connector='OR'), name='organisations_organisation_partner_type_only_for_partners', violation_error_message='Choose a kind of partner (and only for partners).'),
+            model_name="organisation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("kind", "partner"), ("partner_type__gt", "")),
+                    models.Q(models.Q(("kind", "partner"), _negated=True), ("partner_type", "")),
+                    _connector="OR",
+                ),
+                name="organisations_organisation_partner_type_only_for_partners",
+                violation_error_message="Choose a kind of partner (and only for partners).",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='organisation',
-            constraint=models.CheckConstraint(condition=models.Q(('orgnr__isnull', True), ('orgnr__regex', '^[0-9]{9}$'), _connector='OR'), name='organisations_organisation_orgnr_nine_digits'),
+            model_name="organisation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("orgnr__isnull", True), ("orgnr__regex", "^[0-9]{9}$"), _connector="OR"),
+                name="organisations_organisation_orgnr_nine_digits",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='organisation',
-            constraint=models.CheckConstraint(condition=models.Q(('postcode', ''), ('postcode__regex', '^[0-9]{4}$'), _connector='OR'), name='organisations_organisation_postcode_four_digits'),
+            model_name="organisation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("postcode", ""), ("postcode__regex", "^[0-9]{4}$"), _connector="OR"),
+                name="organisations_organisation_postcode_four_digits",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='organisation',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'declined'), _negated=True), ('decision_reason__gt', ''), _connector='OR'), name='organisations_organisation_declined_has_reason', violation_error_message='Give a reason when you decline.'),
+            model_name="organisation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "declined"), _negated=True),
+                    ("decision_reason__gt", ""),
+                    _connector="OR",
+                ),
+                name="organisations_organisation_declined_has_reason",
+                violation_error_message="Give a reason when you decline.",
+            ),
         ),
     ]
