@@ -1,0 +1,241 @@
+"""Every page of the site, per role: what the accessibility and small-screen tests visit.
+
+A page is a GET of a path, optionally followed by submitting the main form empty to see
+the page in its error state. Error states are variants of the page they belong to: they
+keep its address as their `key`, so they may (and should) share its title.
+"""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from tests.browser.scenario import Site
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str
+    status: int = 200
+    submit_empty: bool = False
+
+    @property
+    def key(self) -> str:
+        return self.path
+
+    @property
+    def label(self) -> str:
+        return f"{self.path} (empty form sent)" if self.submit_empty else self.path
+
+
+def _pages(*names_and_args, status: int = 200) -> list[Page]:
+    pages = []
+    for item in names_and_args:
+        name, args = (item, []) if isinstance(item, str) else item
+        pages.append(Page(reverse(name, args=args), status=status))
+    return pages
+
+
+def public(site: Site) -> list[Page]:
+    return _pages(
+        "core:home",
+        "core:who_we_serve",
+        "privacy:notice",
+        "centres:list",
+        ("centres:detail", [site.centre.slug]),
+        "organisations:register_start",
+        "organisations:register_work_area",
+        "organisations:register_abroad",
+        "organisations:register_individual",
+    )
+
+
+def _logged_in(site: Site) -> list[Page]:
+    return _pages("accounts:my_page", "accounts:profile_edit", "account_email", "account_change_password")
+
+
+def _staff(site: Site) -> list[Page]:
+    org, pending, partner = site.organisation, site.pending, site.partner
+    return [
+        *_pages(
+            "centres:staff_home",
+            "organisations:staff_list",
+            ("organisations:staff_detail", [org.pk]),
+            ("organisations:staff_detail", [pending.pk]),
+            ("organisations:staff_detail", [partner.pk]),
+            ("organisations:detail", [org.pk]),
+            ("organisations:edit", [org.pk]),
+            ("organisations:agreement_detail", [site.agreement_signed.pk]),
+            ("organisations:agreement_detail", [site.agreement_active.pk]),
+            ("organisations:agreement_print", [site.agreement_active.pk]),
+            ("organisations:agreement_activate", [site.agreement_signed.pk]),
+            ("organisations:agreement_terminate", [site.agreement_active.pk]),
+            ("organisations:decline", [pending.pk]),
+            "mfa_index",
+        ),
+        Page(reverse("organisations:decline", args=[pending.pk]), submit_empty=True),
+        Page(
+            reverse("organisations:agreement_terminate", args=[site.agreement_active.pk]), submit_empty=True
+        ),
+    ]
+
+
+def for_role(role: str, site: Site) -> list[Page]:
+    org = site.organisation
+    if role == "visitor":
+        return [
+            *public(site),
+            *_pages(
+                "account_login", "account_signup", "account_request_login_code", "account_reset_password"
+            ),
+            Page("/finnes-ikke/", status=404),
+            Page(reverse("organisations:register_start"), submit_empty=True),
+            Page(reverse("organisations:register_work_area"), submit_empty=True),
+            Page(reverse("account_signup"), submit_empty=True),
+            Page(reverse("account_login"), submit_empty=True),
+            Page(reverse("account_request_login_code"), submit_empty=True),
+        ]
+    if role == "person":
+        return [
+            *public(site),
+            *_logged_in(site),
+            *_pages(
+                "organisations:register_organisation",
+                "organisations:register_partner",
+                "organisations:register_initiator",
+                ("organisations:invitation_accept", [site.invitation_token]),
+                ("organisations:invitation_accept", ["ukjent"]),
+            ),
+            *_pages("centres:staff_home", status=403),
+            Page(reverse("organisations:register_organisation"), submit_empty=True),
+            Page(reverse("organisations:register_partner"), submit_empty=True),
+            Page(reverse("organisations:register_initiator"), submit_empty=True),
+        ]
+    if role == "contact":
+        return [
+            *public(site),
+            *_logged_in(site),
+            *_pages(
+                ("organisations:detail", [org.pk]),
+                ("organisations:detail", [site.pending.pk]),
+                ("organisations:edit", [org.pk]),
+                ("organisations:members", [org.pk]),
+                ("organisations:agreement_request", [org.pk]),
+                ("organisations:agreement_detail", [site.agreement_requested.pk]),
+                ("organisations:agreement_detail", [site.agreement_signed.pk]),
+                ("organisations:agreement_detail", [site.agreement_active.pk]),
+                ("organisations:agreement_print", [site.agreement_requested.pk]),
+                ("organisations:agreement_print", [site.agreement_active.pk]),
+                "mfa_index",
+            ),
+            Page(reverse("organisations:members", args=[org.pk]), submit_empty=True),
+        ]
+    if role == "board":
+        return [
+            *public(site),
+            *_logged_in(site),
+            *_pages(
+                ("organisations:detail", [org.pk]),
+                ("organisations:edit", [org.pk]),
+                ("organisations:agreement_request", [org.pk]),
+                ("organisations:agreement_detail", [site.agreement_requested.pk]),
+                ("organisations:agreement_print", [site.agreement_signed.pk]),
+            ),
+            *_pages(("organisations:members", [org.pk]), status=403),
+            Page(
+                reverse("organisations:agreement_detail", args=[site.agreement_requested.pk]),
+                submit_empty=True,
+            ),
+        ]
+    if role == "member":
+        return [
+            *public(site),
+            *_logged_in(site),
+            *_pages(
+                ("organisations:detail", [org.pk]),
+                ("organisations:agreement_detail", [site.agreement_active.pk]),
+                ("organisations:agreement_print", [site.agreement_active.pk]),
+            ),
+            *_pages(("organisations:edit", [org.pk]), status=403),
+        ]
+    if role == "initiator":
+        return [
+            *public(site),
+            *_logged_in(site),
+            *_pages("organisations:register_initiator", "organisations:register_organisation"),
+        ]
+    if role == "partner":
+        return [
+            *public(site),
+            *_logged_in(site),
+            *_pages(
+                ("organisations:detail", [site.partner.pk]),
+                ("organisations:edit", [site.partner.pk]),
+                ("organisations:members", [site.partner.pk]),
+            ),
+        ]
+    if role == "adviser":
+        return [
+            *public(site),
+            *_logged_in(site),
+            *_staff(site),
+            *_pages(("centres:agreement_text_edit", [site.centre.slug]), status=403),
+        ]
+    if role == "lead":
+        return [
+            *public(site),
+            *_logged_in(site),
+            *_staff(site),
+            *_pages(("centres:agreement_text_edit", [site.centre.slug])),
+        ]
+    if role == "coordinator":
+        return [
+            *public(site),
+            *_logged_in(site),
+            *_pages(
+                "centres:staff_home",
+                "organisations:staff_list",
+                ("organisations:staff_detail", [org.pk]),
+                ("centres:agreement_text_edit", [site.other_centre.slug]),
+                "mfa_index",
+            ),
+        ]
+    if role == "admin":
+        return [
+            *public(site),
+            *_logged_in(site),
+            *_pages("mfa_index"),
+            *_pages("centres:staff_home", status=403),
+        ]
+    raise ValueError(role)
+
+
+LANGUAGES = ("nb", "en")
+ROLES = [
+    "visitor",
+    "person",
+    "contact",
+    "board",
+    "member",
+    "initiator",
+    "partner",
+    "adviser",
+    "lead",
+    "coordinator",
+    "admin",
+]
+
+
+def user_for(role: str, site: Site):
+    return {
+        "visitor": None,
+        "person": site.newcomer,
+        "contact": site.contact,
+        "board": site.board,
+        "member": site.member,
+        "initiator": site.initiator,
+        "partner": site.partner_contact,
+        "adviser": site.adviser,
+        "lead": site.lead,
+        "coordinator": site.coordinator,
+        "admin": site.admin,
+    }[role]
