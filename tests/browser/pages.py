@@ -50,7 +50,13 @@ def public(site: Site) -> list[Page]:
 
 
 def _logged_in(site: Site) -> list[Page]:
-    return _pages("accounts:my_page", "accounts:profile_edit", "account_email", "account_change_password")
+    return _pages(
+        "accounts:my_page",
+        "accounts:profile_edit",
+        "account_email",
+        "account_change_password",
+        "account_logout",
+    )
 
 
 def _staff(site: Site) -> list[Page]:
@@ -85,7 +91,11 @@ def for_role(role: str, site: Site) -> list[Page]:
         return [
             *public(site),
             *_pages(
-                "account_login", "account_signup", "account_request_login_code", "account_reset_password"
+                "account_login",
+                "account_signup",
+                "account_request_login_code",
+                "account_reset_password",
+                "account_reset_password_done",
             ),
             Page("/finnes-ikke/", status=404),
             Page(reverse("organisations:register_start"), submit_empty=True),
@@ -106,6 +116,8 @@ def for_role(role: str, site: Site) -> list[Page]:
                 ("organisations:invitation_accept", ["ukjent"]),
             ),
             *_pages("centres:staff_home", status=403),
+            # Setting up two-factor asks for the password again first.
+            *_pages("mfa_activate_totp"),
             Page(reverse("organisations:register_organisation"), submit_empty=True),
             Page(reverse("organisations:register_partner"), submit_empty=True),
             Page(reverse("organisations:register_initiator"), submit_empty=True),
