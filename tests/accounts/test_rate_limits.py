@@ -2,8 +2,8 @@
 
 import pytest
 from allauth.account.adapter import DefaultAccountAdapter
-from django.utils import translation
 from django.urls import reverse
+from django.utils import translation
 
 from config.settings import base
 from tests.factories import UserFactory

@@ -1,5 +1,5 @@
-import io
 import datetime as dt
+import io
 
 import pytest
 from django.core import mail

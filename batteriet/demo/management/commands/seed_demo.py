@@ -21,7 +21,7 @@ from django.db import transaction
 from batteriet.accounts.models import User
 from batteriet.centres.models import AgreementText, Centre, OpeningHours, StaffAssignment
 from batteriet.core import audit
-from batteriet.core import demo_data as demo
+from batteriet.demo import data as demo
 from batteriet.core import time as clock
 from batteriet.organisations.models import (
     Agreement,
