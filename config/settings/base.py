@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "batteriet.privacy",
     "batteriet.centres",
     "batteriet.organisations",
+    "batteriet.bookings",
     "batteriet.demo",
 ]
 

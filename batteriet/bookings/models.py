@@ -1,0 +1,313 @@
+"""Rooms, premises, desks and equipment, their bookings and what each booking occupies.
+
+The rule that two blocking bookings never overlap lives in the `Occupancy` table: each
+blocking booking of a room, hall or desk owns one row on its resource (and, for a part
+of a hall, one more row on the hall). PostgreSQL enforces the rule with two exclusion
+constraints on that table (migration 0002); on SQLite the services check inside an
+IMMEDIATE transaction. Equipment is counted by quantity instead (see `services`).
+"""
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from batteriet.centres.models import Centre
+from batteriet.core import personal_data as pd
+from batteriet.core import time as clock
+from batteriet.organisations.models import Organisation
+
+
+class ResourceKind(models.TextChoices):
+    MEETING_ROOM = "meeting_room", _("Meeting room")
+    PREMISES = "premises", _("Premises")
+    DESK = "desk", _("Office desk")
+    EQUIPMENT = "equipment", _("Equipment")
+
+
+class Resource(models.Model):
+    """Something a centre lends: a room, a hall (which may have parts), a desk or equipment."""
+
+    centre = models.ForeignKey(
+        Centre, verbose_name=_("centre"), on_delete=models.PROTECT, related_name="resources"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=ResourceKind.choices)
+    name = models.CharField(_("name"), max_length=100)
+    description = models.TextField(_("description"), max_length=2000, blank=True)
+    capacity = models.PositiveSmallIntegerField(
+        _("number of people"),
+        null=True,
+        blank=True,
+        help_text=_("How many people fit. Leave empty for equipment."),
+    )
+    stock = models.PositiveSmallIntegerField(
+        _("how many the centre has"),
+        default=1,
+        help_text=_("For equipment: how many can be lent at the same time."),
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("part of"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="parts",
+        help_text=_("Booking the hall blocks its parts, and booking a part blocks the hall."),
+    )
+    step_free = models.BooleanField(_("step-free access"), default=False)
+    hearing_loop = models.BooleanField(_("hearing loop"), default=False)
+    accessible_toilet = models.BooleanField(_("accessible toilet"), default=False)
+    house_rules = models.TextField(_("house rules"), max_length=5000, blank=True)
+    requires_approval = models.BooleanField(
+        _("needs approval by staff"),
+        default=False,
+        help_text=_("If not ticked, bookings are confirmed at once."),
+    )
+    min_notice_minutes = models.PositiveIntegerField(_("minimum notice (minutes)"), default=60)
+    max_horizon_days = models.PositiveIntegerField(_("how far ahead (days)"), default=180)
+    min_duration_minutes = models.PositiveIntegerField(_("shortest booking (minutes)"), default=30)
+    max_duration_minutes = models.PositiveIntegerField(_("longest booking (minutes)"), default=8 * 60)
+    buffer_minutes = models.PositiveIntegerField(
+        _("time between bookings (minutes)"),
+        default=0,
+        help_text=_("For cleaning or setting up: kept free after every booking."),
+    )
+    is_active = models.BooleanField(_("can be booked"), default=True)
+
+    class Meta:
+        ordering = ["centre", "kind", "name"]
+        verbose_name = _("resource")
+        verbose_name_plural = _("resources")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["centre", "name"],
+                name="bookings_resource_unique_name_per_centre",
+                violation_error_message=_("This centre already has something with that name."),
+            ),
+            models.CheckConstraint(
+                condition=Q(stock__gte=1),
+                name="bookings_resource_stock_at_least_one",
+                violation_error_message=_("There must be at least one."),
+            ),
+            models.CheckConstraint(
+                condition=Q(capacity__isnull=True) | Q(capacity__gte=1),
+                name="bookings_resource_capacity_at_least_one",
+                violation_error_message=_("Room for at least one person, or leave it empty."),
+            ),
+            models.CheckConstraint(
+                condition=Q(parent__isnull=True) | ~Q(parent=F("id")),
+                name="bookings_resource_not_own_parent",
+                violation_error_message=_("A resource cannot be a part of itself."),
+            ),
+            models.CheckConstraint(
+                condition=Q(min_duration_minutes__gte=1)
+                & Q(max_duration_minutes__gte=F("min_duration_minutes")),
+                name="bookings_resource_duration_limits_in_order",
+                violation_error_message=_(
+                    "The longest booking must be at least as long as the shortest booking."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        """A hall is divided once, within one centre, and equipment has no parts."""
+        if self.parent_id is None:
+            return
+        parent = self.parent
+        if self.pk is not None and parent.pk == self.pk:
+            raise ValidationError({"parent": _("A resource cannot be a part of itself.")})
+        if parent.centre_id != self.centre_id:
+            raise ValidationError({"parent": _("A part must belong to the same centre as the hall.")})
+        if ResourceKind.EQUIPMENT in (self.kind, parent.kind):
+            raise ValidationError({"parent": _("Equipment cannot be a part of something, or have parts.")})
+        if parent.parent_id is not None:
+            raise ValidationError(
+                {"parent": _("Choose the whole hall, not a part of it: a hall is divided only once.")}
+            )
+        if self.pk is not None and self.parts.exists():
+            raise ValidationError(
+                {"parent": _("This resource has parts of its own, so it cannot be a part.")}
+            )
+
+    @property
+    def is_equipment(self) -> bool:
+        return self.kind == ResourceKind.EQUIPMENT
+
+    @property
+    def buffer(self) -> dt.timedelta:
+        return dt.timedelta(minutes=self.buffer_minutes)
+
+
+class BookingStatus(models.TextChoices):
+    REQUESTED = "requested", _("Waiting for approval")
+    CONFIRMED = "confirmed", _("Confirmed")
+    DECLINED = "declined", _("Declined")
+    CANCELLED = "cancelled", _("Cancelled")
+
+    @classmethod
+    def blocking(cls) -> list[str]:
+        """States that hold the time: nobody else can book it."""
+        return [cls.REQUESTED, cls.CONFIRMED]
+
+
+class Booking(models.Model):
+    """An organisation books a resource, or staff block it (no organisation)."""
+
+    resource = models.ForeignKey(
+        Resource, verbose_name=_("what"), on_delete=models.PROTECT, related_name="bookings"
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="bookings",
+        help_text=_("Empty when staff block the time, for example for maintenance."),
+    )
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("booked by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    starts_at = models.DateTimeField(_("from"))
+    ends_at = models.DateTimeField(_("to"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=BookingStatus.choices, default=BookingStatus.REQUESTED
+    )
+    purpose = models.CharField(_("what the booking is for"), max_length=500, blank=True)
+    expected_people = models.PositiveSmallIntegerField(_("expected number of people"), null=True, blank=True)
+    quantity = models.PositiveSmallIntegerField(_("how many"), default=1)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decision_reason = models.TextField(_("reason"), max_length=2000, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    cancel_reason = models.TextField(_("reason for cancelling"), max_length=2000, blank=True)
+    created_at = models.DateTimeField(_("booked"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["starts_at", "id"]
+        verbose_name = _("booking")
+        verbose_name_plural = _("bookings")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")),
+                name="bookings_booking_ends_after_start",
+                violation_error_message=_("The end must be after the start."),
+            ),
+            models.CheckConstraint(
+                condition=Q(quantity__gte=1),
+                name="bookings_booking_quantity_at_least_one",
+                violation_error_message=_("Book at least one."),
+            ),
+            models.CheckConstraint(
+                condition=Q(expected_people__isnull=True) | Q(expected_people__gte=1),
+                name="bookings_booking_expected_people_at_least_one",
+                violation_error_message=_("At least one person, or leave it empty."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=BookingStatus.DECLINED) | Q(decision_reason__gt=""),
+                name="bookings_booking_declined_has_reason",
+                violation_error_message=_("Give a reason when you decline."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["resource", "starts_at"], name="bookings_resource_start_idx"),
+            models.Index(fields=["organisation", "starts_at"], name="bookings_org_start_idx"),
+        ]
+
+    def __str__(self) -> str:
+        starts, ends = self.starts_at.astimezone(clock.OSLO), self.ends_at.astimezone(clock.OSLO)
+        return f"{self.resource} {starts:%Y-%m-%d %H:%M}–{ends:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_blocking(self) -> bool:
+        return self.status in BookingStatus.blocking()
+
+    @property
+    def is_staff_block(self) -> bool:
+        return self.organisation_id is None
+
+
+class Occupancy(models.Model):
+    """The time a blocking booking holds on one resource, the buffer after it included.
+
+    `is_own` is true on the booked resource itself; a booking of a part of a hall
+    also holds a row with `is_own` false on the hall. Own rows never overlap on one
+    resource; an own row and a part's row on one hall never overlap either, but the
+    rows of two different parts may (two small rooms of a hall at once).
+    """
+
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="occupancies")
+    resource = models.ForeignKey(Resource, on_delete=models.PROTECT, related_name="occupancies")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    is_own = models.BooleanField(default=True)
+
+    class Meta:
+        verbose_name = _("occupied time")
+        verbose_name_plural = _("occupied times")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="bookings_occupancy_ends_after_start"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["resource", "starts_at", "ends_at"], name="bookings_occupancy_time_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.resource_id}: {self.starts_at:%Y-%m-%d %H:%M}–{self.ends_at:%Y-%m-%d %H:%M}"
+
+
+class Closure(models.Model):
+    """Days a centre is closed for bookings (summer, Christmas Eve), besides public holidays."""
+
+    centre = models.ForeignKey(
+        Centre, verbose_name=_("centre"), on_delete=models.CASCADE, related_name="closures"
+    )
+    starts_on = models.DateField(_("first closed day"))
+    ends_on = models.DateField(_("last closed day"))
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["centre", "starts_on"]
+        verbose_name = _("closure")
+        verbose_name_plural = _("closures")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")),
+                name="bookings_closure_ends_on_or_after_start",
+                violation_error_message=_("The last closed day must be on or after the first."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.centre}: {self.starts_on:%Y-%m-%d}–{self.ends_on:%Y-%m-%d}"
+
+
+_who_booked = pd.Declaration(
+    purpose="Records which person booked on the organisation's behalf, so the centre knows whom to ask.",
+    legal_basis=pd.LegalBasis.LEGITIMATE_INTEREST,
+    retention="Two years after the booking ended; the booking itself stays with the organisation.",
+)
+_accountability = pd.Declaration(
+    purpose="Accountability: who approved, declined or cancelled a booking.",
+    legal_basis=pd.LegalBasis.LEGITIMATE_INTEREST,
+    retention=pd.AUDIT_RETENTION,
+)
+pd.declare(Booking, booked_by=_who_booked, decided_by=_accountability, cancelled_by=_accountability)
+pd.not_personal(Resource, "name", reason="The name of a room or a piece of equipment.")
