@@ -344,3 +344,78 @@ class Scenario:
             "coordinator": self.coordinator,
             "site_admin": self.admin,
         }
+
+
+# --- Bookings -------------------------------------------------------------------------
+# Booking times in tests are relative to today: `bookable_day()` finds an ordinary
+# weekday ahead (no public holiday), `at()` makes an aware Europe/Oslo moment on it.
+
+
+def at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=clock.OSLO)
+
+
+def bookable_day(weekday: int = 1, weeks_ahead: int = 1, after: dt.date | None = None) -> dt.date:
+    """The first `weekday` (0 = Monday) at least `weeks_ahead` weeks from today (and later
+    than `after`) in a week with no Norwegian public holiday, so the whole week is ordinary."""
+    import holidays
+
+    day = clock.local_today() + dt.timedelta(weeks=weeks_ahead)
+    if after is not None:
+        day = max(day, after + dt.timedelta(days=1))
+    day += dt.timedelta(days=(weekday - day.weekday()) % 7)
+    calendar = holidays.country_holidays("NO", years=range(day.year, day.year + 3))
+    while any(day + dt.timedelta(days=offset - day.weekday()) in calendar for offset in range(7)):
+        day += dt.timedelta(weeks=1)
+    return day
+
+
+class ResourceFactory(DjangoModelFactory):
+    """A meeting room at a centre open Monday to Friday 09–16 (CentreFactory's hours)."""
+
+    class Meta:
+        model = "bookings.Resource"
+
+    centre = factory.SubFactory(CentreFactory)
+    kind = "meeting_room"
+    name = factory.Sequence(lambda n: f"Møterom {n}")
+    capacity = 12
+    min_notice_minutes = 60
+    max_horizon_days = 180
+    min_duration_minutes = 30
+    max_duration_minutes = 8 * 60
+
+    @classmethod
+    def bookable_now(cls, **kwargs):
+        """A room an organisation can book straight away (no approval, no buffer unless told)."""
+        kwargs.setdefault("buffer_minutes", 0)
+        return cls(requires_approval=False, **kwargs)
+
+    @classmethod
+    def premises(cls, **kwargs):
+        kwargs.setdefault("name", factory.Sequence(lambda n: f"Storsal {n}"))
+        return cls(kind="premises", capacity=80, **kwargs)
+
+    @classmethod
+    def desk(cls, **kwargs):
+        return cls(kind="desk", capacity=1, max_duration_minutes=120 * 24 * 60, **kwargs)
+
+    @classmethod
+    def equipment(cls, stock: int = 3, **kwargs):
+        kwargs.setdefault("name", factory.Sequence(lambda n: f"Prosjektor {n}"))
+        return cls(kind="equipment", capacity=None, stock=stock, max_duration_minutes=14 * 24 * 60, **kwargs)
+
+    @classmethod
+    def hall_with_parts(cls, parts: int = 2, **kwargs):
+        """A hall and its parts (booking the hall blocks the parts and the other way round)."""
+        hall = cls(capacity=60, **kwargs)
+        return hall, [cls(centre=hall.centre, parent=hall, capacity=20) for _ in range(parts)]
+
+
+def booker(
+    centre: Centre, role: str = MembershipRole.CONTACT, **agreement_dates
+) -> tuple[Organisation, User]:
+    """An approved organisation with an active agreement at the centre, and one of its people."""
+    organisation = OrganisationFactory(home_centre=centre)
+    agreement(organisation, centre, **agreement_dates)
+    return organisation, member(organisation, role)

@@ -1,0 +1,279 @@
+"""Reads for bookings: what clashes, what is free, how much equipment is out.
+
+Availability carries no personal data: only when a resource is busy and in what way.
+"""
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from django.db.models import BooleanField, IntegerField, Q, QuerySet, Value
+
+from batteriet.bookings import rules
+from batteriet.bookings.models import Booking, BookingStatus, Closure, Occupancy, Resource, ResourceKind
+from batteriet.centres.models import Centre, OpeningHours
+
+
+class BusyKind(StrEnum):
+    CONFIRMED = "confirmed"  # booked
+    REQUESTED = "requested"  # asked for, waiting for staff; the time is held
+    BLOCKED = "blocked"  # staff blocked it, e.g. for maintenance
+    PART_BOOKED = "part_booked"  # a hall: one of its parts is booked
+    IN_USE = "in_use"  # equipment: some units are lent, `quantity` says how many
+    FULLY_BOOKED = "fully_booked"  # equipment: every unit is lent
+
+
+@dataclass(frozen=True)
+class BusyInterval:
+    """A busy time, the buffer after a booking included. Half-open: [starts_at, ends_at)."""
+
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    kind: BusyKind
+    quantity: int | None = None
+
+
+@dataclass(frozen=True)
+class ResourceAvailability:
+    resource: Resource
+    busy: list[BusyInterval]
+
+
+def _clash_filter(resource: Resource) -> Q:
+    """Occupied rows that clash with an own row on `resource`.
+
+    Every row on the resource (its own bookings and, for a hall, its parts' bookings)
+    and the hall's own rows when the resource is a part. Matches the two exclusion
+    constraints of migration 0002.
+    """
+    clash = Q(resource_id=resource.pk)
+    if resource.parent_id is not None:
+        clash |= Q(resource_id=resource.parent_id, is_own=True)
+    return clash
+
+
+def occupancy_clashes(
+    resource: Resource, starts_at: dt.datetime, ends_at: dt.datetime, *, exclude: Booking | None = None
+) -> QuerySet[Occupancy]:
+    """Occupied times that an own row on `resource` over [starts_at, ends_at) would clash with."""
+    occupancies = Occupancy.objects.filter(
+        _clash_filter(resource), starts_at__lt=ends_at, ends_at__gt=starts_at
+    )
+    if exclude is not None:
+        occupancies = occupancies.exclude(booking_id=exclude.pk)
+    return occupancies.order_by("starts_at", "id")
+
+
+def bookings_overlapping(
+    resource: Resource, starts_at: dt.datetime, ends_at: dt.datetime, *, exclude: Booking | None = None
+) -> QuerySet[Booking]:
+    """Blocking bookings whose occupied time (buffer included) overlaps [starts_at, ends_at).
+
+    For a room, hall or desk these are the bookings that clash: its own, those of its
+    parts (a hall) or of its hall (a part). For equipment, the loans of that equipment.
+    """
+    if resource.is_equipment:
+        bookings = _equipment_loans(resource, starts_at, ends_at)
+    else:
+        bookings = Booking.objects.filter(
+            pk__in=occupancy_clashes(resource, starts_at, ends_at).values("booking_id"),
+            status__in=BookingStatus.blocking(),
+        )
+    if exclude is not None:
+        bookings = bookings.exclude(pk=exclude.pk)
+    return bookings.order_by("starts_at", "id")
+
+
+def peak_quantity(
+    resource: Resource, starts_at: dt.datetime, ends_at: dt.datetime, *, exclude: Booking | None = None
+) -> int:
+    """The most units of a piece of equipment lent at any moment of [starts_at, ends_at)."""
+    loans = _equipment_loans(resource, starts_at, ends_at)
+    if exclude is not None:
+        loans = loans.exclude(pk=exclude.pk)
+    buffer = resource.buffer
+    return rules.peak_quantity(
+        (
+            (start, end + buffer, quantity)
+            for start, end, quantity in loans.values_list("starts_at", "ends_at", "quantity")
+        ),
+        starts_at,
+        ends_at,
+    )
+
+
+def _equipment_loans(resource: Resource, starts_at: dt.datetime, ends_at: dt.datetime) -> QuerySet[Booking]:
+    return Booking.objects.filter(
+        resource_id=resource.pk,
+        status__in=BookingStatus.blocking(),
+        starts_at__lt=ends_at,
+        ends_at__gt=_utc(starts_at) - resource.buffer,
+    )
+
+
+def availability(resource: Resource, starts_at: dt.datetime, ends_at: dt.datetime) -> list[BusyInterval]:
+    """When one resource is busy during [starts_at, ends_at)."""
+    if resource.is_equipment:
+        rows = _equipment_loans(resource, starts_at, ends_at).values_list(
+            "resource_id", "starts_at", "ends_at", "status", "organisation_id", "quantity"
+        )
+        return _equipment_busy(resource, rows, starts_at)
+    rows = Occupancy.objects.filter(
+        _clash_filter(resource), starts_at__lt=ends_at, ends_at__gt=starts_at
+    ).values_list(
+        "resource_id", "starts_at", "ends_at", "is_own", "booking__status", "booking__organisation_id"
+    )
+    return _in_order(_busy_from_occupancy(resource, *row) for row in rows)
+
+
+def centre_availability(
+    centre: Centre, starts_at: dt.datetime, ends_at: dt.datetime
+) -> list[ResourceAvailability]:
+    """When each active resource of a centre is busy, in two queries whatever the number of bookings."""
+    resources = list(Resource.objects.filter(centre=centre, is_active=True).order_by("kind", "name"))
+    if not resources:
+        return []
+    busy_rows = _centre_busy_rows(centre, resources, starts_at, ends_at)
+    occupied: dict[int, list[tuple]] = defaultdict(list)
+    loans: dict[int, list[tuple]] = defaultdict(list)
+    for row in busy_rows:
+        resource_id, row_starts_at, row_ends_at, is_own, status, organisation_id, quantity = row
+        if quantity is None:
+            occupied[resource_id].append(
+                (resource_id, row_starts_at, row_ends_at, is_own, status, organisation_id)
+            )
+        else:
+            loans[resource_id].append(
+                (resource_id, row_starts_at, row_ends_at, status, organisation_id, quantity)
+            )
+    result = []
+    for resource in resources:
+        if resource.is_equipment:
+            busy = _equipment_busy(resource, loans[resource.pk], starts_at)
+        else:
+            rows = occupied[resource.pk] + [row for row in occupied[resource.parent_id or 0] if row[3]]
+            busy = _in_order(_busy_from_occupancy(resource, *row) for row in rows)
+        result.append(ResourceAvailability(resource=resource, busy=busy))
+    return result
+
+
+def _centre_busy_rows(
+    centre: Centre, resources: list[Resource], starts_at: dt.datetime, ends_at: dt.datetime
+) -> Iterable[tuple]:
+    """Occupied rows of rooms, halls and desks, and loans of equipment, in one query.
+
+    Both halves have the same columns: resource, start, end, is_own, status, organisation
+    and quantity (None for occupied rows, which is how the caller tells them apart).
+    """
+    occupied = Occupancy.objects.filter(
+        resource__centre=centre, starts_at__lt=ends_at, ends_at__gt=starts_at
+    ).values_list(
+        "resource_id",
+        "starts_at",
+        "ends_at",
+        "is_own",
+        "booking__status",
+        "booking__organisation_id",
+        Value(None, output_field=IntegerField()),
+    )
+    longest_buffer = max((r.buffer for r in resources if r.is_equipment), default=None)
+    if longest_buffer is None:
+        return occupied
+    lent = (
+        Booking.objects.order_by()
+        .filter(
+            resource__centre=centre,
+            resource__kind=ResourceKind.EQUIPMENT,
+            status__in=BookingStatus.blocking(),
+            starts_at__lt=ends_at,
+            ends_at__gt=_utc(starts_at) - longest_buffer,
+        )
+        .values_list(
+            "resource_id",
+            "starts_at",
+            "ends_at",
+            Value(True, output_field=BooleanField()),
+            "status",
+            "organisation_id",
+            "quantity",
+        )
+    )
+    return occupied.union(lent, all=True)
+
+
+def _busy_from_occupancy(
+    resource: Resource,
+    resource_id: int,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    is_own: bool,
+    status: str,
+    organisation_id: int | None,
+) -> BusyInterval:
+    if resource_id == resource.pk and not is_own:
+        kind = BusyKind.PART_BOOKED
+    elif organisation_id is None:
+        kind = BusyKind.BLOCKED
+    elif status == BookingStatus.REQUESTED:
+        kind = BusyKind.REQUESTED
+    else:
+        kind = BusyKind.CONFIRMED
+    return BusyInterval(starts_at=starts_at, ends_at=ends_at, kind=kind)
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    """Subtract a buffer in real time, not on the wall clock (the night the clocks change)."""
+    return moment.astimezone(dt.UTC)
+
+
+def _in_order(intervals: Iterable[BusyInterval]) -> list[BusyInterval]:
+    return sorted(intervals, key=lambda interval: (interval.starts_at, interval.ends_at, interval.kind))
+
+
+def _equipment_busy(resource: Resource, rows: Iterable[tuple], starts_at: dt.datetime) -> list[BusyInterval]:
+    """Steps of how many units are lent, from loans (buffer added) still running at `starts_at`."""
+    buffer = resource.buffer
+    loans = [(start, end + buffer, quantity) for _id, start, end, _status, _org, quantity in rows]
+    steps = rules.usage_steps(loan for loan in loans if loan[1] > starts_at)
+    return [
+        BusyInterval(
+            starts_at=start,
+            ends_at=end,
+            kind=BusyKind.FULLY_BOOKED if quantity >= resource.stock else BusyKind.IN_USE,
+            quantity=quantity,
+        )
+        for start, end, quantity in steps
+    ]
+
+
+# --- What the rules need from the database ----------------------------------------------
+def opening_spans(centre: Centre) -> list[rules.OpeningSpan]:
+    return [
+        rules.OpeningSpan(weekday=weekday, opens_at=opens_at, closes_at=closes_at)
+        for weekday, opens_at, closes_at in OpeningHours.objects.filter(centre=centre).values_list(
+            "weekday", "opens_at", "closes_at"
+        )
+    ]
+
+
+def closures_between(centre: Centre, first_day: dt.date, last_day: dt.date) -> list[tuple[dt.date, dt.date]]:
+    return list(
+        Closure.objects.filter(centre=centre, starts_on__lte=last_day, ends_on__gte=first_day).values_list(
+            "starts_on", "ends_on"
+        )
+    )
+
+
+def bookings_in_week(organisation_id: int, resource: Resource, moment: dt.datetime) -> int:
+    """Blocking bookings of one kind an organisation holds at a centre in the ISO week of `moment`."""
+    week_starts_at, week_ends_at = rules.week_bounds(moment)
+    return Booking.objects.filter(
+        organisation_id=organisation_id,
+        resource__centre_id=resource.centre_id,
+        resource__kind=resource.kind,
+        status__in=BookingStatus.blocking(),
+        starts_at__gte=week_starts_at,
+        starts_at__lt=week_ends_at,
+    ).count()

@@ -1,0 +1,395 @@
+"""Writes for bookings: create, block, approve, decline, cancel.
+
+Each function is one use case in one durable transaction, writes its audit entry and
+raises `RuleViolation` (with a stable code) when a rule says no.
+
+Locking discipline (the same on SQLite and PostgreSQL):
+- SQLite runs every transaction as BEGIN IMMEDIATE, so writers queue for the whole
+  transaction and the overlap check inside it sees everything committed before.
+- PostgreSQL: the exclusion constraints on `Occupancy` (migration 0002) are the last
+  word on overlaps; the check here before writing gives the friendly message, and a
+  violation from the constraint becomes the same `booking_conflict`. Counting needs
+  locks: the organisation row for the weekly quota, the resource row for equipment.
+  Locks are taken late, in the order organisation, then resource.
+"""
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.db import DatabaseError, transaction
+from django.utils.translation import gettext_lazy as _
+
+from batteriet.accounts.models import User
+from batteriet.bookings import rules, selectors
+from batteriet.bookings.models import Booking, BookingStatus, Occupancy, Resource, ResourceKind
+from batteriet.centres import permissions as centre_permissions
+from batteriet.core import audit
+from batteriet.core import time as clock
+from batteriet.core.errors import RuleViolation
+from batteriet.organisations import permissions as organisation_permissions
+from batteriet.organisations import selectors as organisation_selectors
+from batteriet.organisations.models import Organisation
+
+DEFAULT_WEEKLY_QUOTA: dict[str, int | None] = {
+    ResourceKind.MEETING_ROOM: 5,
+    ResourceKind.PREMISES: 2,
+    ResourceKind.DESK: 1,
+    ResourceKind.EQUIPMENT: 5,
+}
+# PostgreSQL: an exclusion constraint said no; or two inserts waited for each other.
+EXCLUSION_VIOLATION = "23P01"
+DEADLOCK_DETECTED = "40P01"
+
+
+def weekly_quota(kind: str) -> int | None:
+    """Bookings of one kind an organisation may hold per week and centre (None: no limit).
+
+    `settings.BOOKING_WEEKLY_QUOTA` overrides the defaults kind by kind.
+    """
+    limits = {**DEFAULT_WEEKLY_QUOTA, **getattr(settings, "BOOKING_WEEKLY_QUOTA", {})}
+    return limits.get(kind)
+
+
+def booking_create(
+    *,
+    actor: User,
+    resource: Resource,
+    organisation: Organisation,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    purpose: str,
+    expected_people: int | None = None,
+    quantity: int = 1,
+) -> Booking:
+    """An organisation books a resource: confirmed at once, or requested when staff approve."""
+    now = clock.now()
+    rules.check_interval(starts_at=starts_at, ends_at=ends_at, now=now)
+    starts_at, ends_at = _utc(starts_at), _utc(ends_at)
+    rules.check_purpose(purpose)
+    with transaction.atomic(durable=True):
+        resource = Resource.objects.select_related("centre").get(pk=resource.pk)
+        organisation = Organisation.objects.get(pk=organisation.pk)
+        _check_resource_open(resource)
+        if not (
+            organisation_permissions.is_member(actor, organisation)
+            or centre_permissions.is_staff_at(actor, resource.centre)
+        ):
+            raise _not_allowed()
+        rules.check_organisation_may_book(
+            is_approved=organisation.is_approved, is_partner=organisation.is_partner
+        )
+        _check_resource_rules(resource, starts_at=starts_at, ends_at=ends_at, now=now)
+        rules.check_capacity(expected_people=expected_people, capacity=resource.capacity)
+        if not resource.is_equipment and quantity != 1:
+            raise _one_at_a_time()
+        rules.check_agreement(
+            has_agreement_for_whole_period=_has_agreement_for(organisation, resource, starts_at, ends_at)
+        )
+        # The quota lock: parallel requests of one organisation count one after another.
+        Organisation.objects.select_for_update().values_list("pk", flat=True).get(pk=organisation.pk)
+        rules.check_quota(
+            booked_this_week=selectors.bookings_in_week(organisation.pk, resource, starts_at),
+            limit=weekly_quota(resource.kind),
+        )
+        booking = Booking(
+            resource=resource,
+            organisation=organisation,
+            booked_by=actor,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            status=BookingStatus.REQUESTED if resource.requires_approval else BookingStatus.CONFIRMED,
+            purpose=purpose.strip(),
+            expected_people=expected_people,
+            quantity=quantity,
+        )
+        _claim(booking)
+        _record(actor, booking, "requested" if booking.status == BookingStatus.REQUESTED else "created")
+    return booking
+
+
+def booking_block(
+    *,
+    actor: User,
+    resource: Resource,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    reason: str,
+    quantity: int | None = None,
+) -> Booking:
+    """Staff block a time, for example for maintenance. Equipment: all units unless told."""
+    rules.check_interval(starts_at=starts_at, ends_at=ends_at, now=clock.now())
+    starts_at, ends_at = _utc(starts_at), _utc(ends_at)
+    rules.check_reason(reason, max_length=500)
+    with transaction.atomic(durable=True):
+        resource = Resource.objects.select_related("centre").get(pk=resource.pk)
+        if not centre_permissions.is_staff_at(actor, resource.centre):
+            raise _not_allowed()
+        if quantity is None:
+            quantity = resource.stock if resource.is_equipment else 1
+        elif not resource.is_equipment and quantity != 1:
+            raise _one_at_a_time()
+        booking = Booking(
+            resource=resource,
+            organisation=None,
+            booked_by=actor,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            status=BookingStatus.CONFIRMED,
+            purpose=reason.strip(),
+            quantity=quantity,
+        )
+        _claim(booking)
+        _record(actor, booking, "blocked")
+    return booking
+
+
+def booking_approve(*, actor: User, booking: Booking) -> Booking:
+    """Staff approve a request. It is checked again: a request that now clashes cannot be approved.
+
+    A request already holds its time, but the resource may have changed since (a longer
+    buffer, fewer units, it became part of a hall), so its time is claimed afresh.
+    """
+    with transaction.atomic(durable=True):
+        booking = _locked(booking)
+        if not centre_permissions.is_staff_at(actor, booking.resource.centre):
+            raise _not_allowed()
+        if booking.status != BookingStatus.REQUESTED:
+            raise _wrong_state()
+        if booking.organisation is not None:
+            rules.check_organisation_may_book(
+                is_approved=booking.organisation.is_approved, is_partner=booking.organisation.is_partner
+            )
+            rules.check_agreement(
+                has_agreement_for_whole_period=_has_agreement_for(
+                    booking.organisation, booking.resource, booking.starts_at, booking.ends_at
+                )
+            )
+        booking.occupancies.all().delete()
+        booking.status = BookingStatus.CONFIRMED
+        booking.decided_at = clock.now()
+        booking.decided_by = actor
+        _claim(booking)
+        _record(actor, booking, "approved", {"status": [BookingStatus.REQUESTED, BookingStatus.CONFIRMED]})
+    return booking
+
+
+def booking_decline(*, actor: User, booking: Booking, reason: str) -> Booking:
+    """Staff decline a request; the time becomes free."""
+    rules.check_reason(reason)
+    with transaction.atomic(durable=True):
+        booking = _locked(booking)
+        if not centre_permissions.is_staff_at(actor, booking.resource.centre):
+            raise _not_allowed()
+        if booking.status != BookingStatus.REQUESTED:
+            raise _wrong_state()
+        booking.occupancies.all().delete()
+        booking.status = BookingStatus.DECLINED
+        booking.decided_at = clock.now()
+        booking.decided_by = actor
+        booking.decision_reason = reason.strip()
+        booking.save(update_fields=["status", "decided_at", "decided_by", "decision_reason"])
+        _record(
+            actor,
+            booking,
+            "declined",
+            {"status": [BookingStatus.REQUESTED, BookingStatus.DECLINED], "reason": booking.decision_reason},
+        )
+    return booking
+
+
+def booking_cancel(*, actor: User, booking: Booking, reason: str = "") -> Booking:
+    """The organisation or staff cancel a booking that has not ended; the time becomes free."""
+    rules.check_reason(reason, required=False)
+    with transaction.atomic(durable=True):
+        booking = _locked(booking)
+        is_staff = centre_permissions.is_staff_at(actor, booking.resource.centre)
+        is_member = booking.organisation is not None and organisation_permissions.is_member(
+            actor, booking.organisation
+        )
+        if not (is_staff or is_member):
+            raise _not_allowed()
+        if not booking.is_blocking:
+            raise _wrong_state()
+        if booking.ends_at <= clock.now():
+            raise RuleViolation(
+                code="booking_already_over",
+                message=_("This booking is already over and can no longer be cancelled."),
+            )
+        old_status = booking.status
+        booking.occupancies.all().delete()
+        booking.status = BookingStatus.CANCELLED
+        booking.cancelled_at = clock.now()
+        booking.cancelled_by = actor
+        booking.cancel_reason = reason.strip()
+        booking.save(update_fields=["status", "cancelled_at", "cancelled_by", "cancel_reason"])
+        _record(
+            actor,
+            booking,
+            "cancelled",
+            {"status": [old_status, BookingStatus.CANCELLED], "reason": booking.cancel_reason},
+        )
+    return booking
+
+
+# --- Claiming the time ------------------------------------------------------------------
+def _claim(booking: Booking) -> None:
+    """Check that the time is free, then save the booking and what it occupies.
+
+    Runs inside the caller's transaction. Equipment: lock the resource, count the peak
+    number lent over the time, then write. Rooms, halls and desks: look for a clash,
+    then write the occupied rows; on PostgreSQL the exclusion constraints catch what
+    a parallel transaction committed after the look.
+    """
+    resource = booking.resource
+    if resource.is_equipment:
+        # The equipment lock: parallel loans of one item count one after another.
+        resource = Resource.objects.select_for_update().get(pk=resource.pk)
+        occupied_until = booking.ends_at + resource.buffer
+        rules.check_quantity(
+            quantity=booking.quantity,
+            already_booked=selectors.peak_quantity(
+                resource, booking.starts_at, occupied_until, exclude=booking
+            ),
+            stock=resource.stock,
+        )
+        booking.save()
+        return
+    occupied_until = booking.ends_at + resource.buffer
+    clash = selectors.occupancy_clashes(resource, booking.starts_at, occupied_until, exclude=booking).first()
+    if clash is not None:
+        raise rules.BookingConflict(clash_starts_at=clash.starts_at, clash_ends_at=clash.ends_at)
+    booking.save()
+    rows = [
+        Occupancy(booking=booking, resource=resource, starts_at=booking.starts_at, ends_at=occupied_until)
+    ]
+    if resource.parent_id is not None:
+        rows.append(
+            Occupancy(
+                booking=booking,
+                resource_id=resource.parent_id,
+                starts_at=booking.starts_at,
+                ends_at=occupied_until,
+                is_own=False,
+            )
+        )
+    try:
+        with transaction.atomic():
+            Occupancy.objects.bulk_create(rows)
+    except DatabaseError as error:
+        if _sqlstate(error) not in {EXCLUSION_VIOLATION, DEADLOCK_DETECTED}:
+            raise
+        clash = selectors.occupancy_clashes(
+            resource, booking.starts_at, occupied_until, exclude=booking
+        ).first()
+        raise rules.BookingConflict(
+            clash_starts_at=clash.starts_at if clash else None,
+            clash_ends_at=clash.ends_at if clash else None,
+        ) from error
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    """Times go on in UTC: adding a buffer to 02:30 in Oslo on the night the clocks go
+    back must land in real time, not on the wall clock."""
+    return moment.astimezone(dt.UTC)
+
+
+def _sqlstate(error: Exception) -> str | None:
+    return getattr(error.__cause__, "sqlstate", None)
+
+
+# --- Checks that need the database ------------------------------------------------------
+def _check_resource_open(resource: Resource) -> None:
+    if not resource.is_active:
+        raise RuleViolation(
+            code="resource_unavailable",
+            message=_("This cannot be booked at the moment. Choose another room or ask the centre."),
+        )
+
+
+def _check_resource_rules(
+    resource: Resource, *, starts_at: dt.datetime, ends_at: dt.datetime, now: dt.datetime
+) -> None:
+    rules.check_notice(
+        starts_at=starts_at, now=now, min_notice=dt.timedelta(minutes=resource.min_notice_minutes)
+    )
+    rules.check_horizon(starts_at=starts_at, now=now, max_horizon_days=resource.max_horizon_days)
+    rules.check_duration(
+        starts_at=starts_at,
+        ends_at=ends_at,
+        min_duration=dt.timedelta(minutes=resource.min_duration_minutes),
+        max_duration=dt.timedelta(minutes=resource.max_duration_minutes),
+    )
+    rules.check_bookable_window(
+        kind=resource.kind,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        opening_hours=selectors.opening_spans(resource.centre),
+    )
+    first_day, last_day = starts_at.astimezone(clock.OSLO).date(), ends_at.astimezone(clock.OSLO).date()
+    rules.check_not_closed(
+        starts_at=starts_at,
+        ends_at=ends_at,
+        closures=selectors.closures_between(resource.centre, first_day, last_day),
+        only_first_and_last_day=resource.kind in {ResourceKind.DESK, ResourceKind.EQUIPMENT},
+    )
+
+
+def _has_agreement_for(
+    organisation: Organisation, resource: Resource, starts_at: dt.datetime, ends_at: dt.datetime
+) -> bool:
+    """An agreement in force at the centre on the first and on the last day of the booking."""
+    first_day, last_day = starts_at.astimezone(clock.OSLO).date(), ends_at.astimezone(clock.OSLO).date()
+    return organisation_selectors.has_active_agreement(
+        organisation, resource.centre, on=first_day
+    ) and organisation_selectors.has_active_agreement(organisation, resource.centre, on=last_day)
+
+
+def _locked(booking: Booking) -> Booking:
+    return (
+        Booking.objects.select_for_update(of=("self",))
+        .select_related("resource", "resource__centre", "organisation")
+        .get(pk=booking.pk)
+    )
+
+
+def _record(actor: User, booking: Booking, verb: str, changes: dict[str, Any] | None = None) -> None:
+    scope = (
+        f"organisation:{booking.organisation_id}"
+        if booking.organisation_id is not None
+        else audit.scope_for(booking.resource)
+    )
+    audit.record(
+        actor=actor,
+        action=f"booking.{verb}",
+        obj=booking,
+        scope=scope,
+        changes=changes
+        or {
+            "resource": str(booking.resource),
+            "starts_at": booking.starts_at.isoformat(),
+            "ends_at": booking.ends_at.isoformat(),
+            "status": booking.status,
+            "quantity": booking.quantity,
+        },
+    )
+
+
+# --- Messages ---------------------------------------------------------------------------
+def _not_allowed() -> RuleViolation:
+    return RuleViolation(code="not_allowed", message=_("You cannot do this for this organisation or centre."))
+
+
+def _wrong_state() -> RuleViolation:
+    return RuleViolation(
+        code="booking_wrong_state",
+        message=_("This booking has already been handled. Reload the page to see it."),
+    )
+
+
+def _one_at_a_time() -> RuleViolation:
+    return RuleViolation(
+        code="invalid_quantity",
+        field="quantity",
+        message=_("Only equipment can be booked several at a time."),
+    )
