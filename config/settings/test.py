@@ -15,3 +15,10 @@ SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 LANGUAGE_COOKIE_SECURE = False
 ACCOUNT_RATE_LIMITS = False  # tests that need them turn them on
+
+# Threads in the concurrency tests share the test database, so on SQLite it is a file
+# (an in-memory database is private to one connection). One file per test run (two runs
+# at once must not share it); pytest-xdist workers get their own, as pytest-django
+# appends the worker's name. Django deletes the file at the end of the run.
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": BASE_DIR / f".test-db-{os.getpid()}.sqlite3"}  # noqa: F405
