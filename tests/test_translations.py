@@ -107,9 +107,11 @@ def read_po(path: Path) -> list[Entry]:
         if not match:
             raise ValueError(f"{path}:{number}: cannot read {raw!r}")
         keyword, index_text, text = match.groups()
-        if keyword in ("msgctxt", "msgid") and current is not None and target is not None:
-            if target[0] == "msgstr" or (keyword == "msgid" and target[0] == "msgid"):
-                flush()
+        starts_new_entry = target is not None and (
+            target[0] == "msgstr" or (keyword == "msgid" and target[0] == "msgid")
+        )
+        if keyword in ("msgctxt", "msgid") and current is not None and starts_new_entry:
+            flush()
         if current is None:
             current = Entry(flags=flags, line=start or number)
             start = 0
@@ -231,7 +233,9 @@ def test_overrides_do_not_contradict_our_own_catalog(language):
         for entry in read_po(overrides)
         if not entry.is_header and entry.key in ours and ours[entry.key] != entry.translations
     ]
-    assert not clashes, f"translated differently in locale/{language} and locale_overrides/{language}: {clashes}"
+    assert not clashes, (
+        f"translated differently in locale/{language} and locale_overrides/{language}: {clashes}"
+    )
 
 
 # --- Compiled catalogs ------------------------------------------------------------------------
@@ -240,7 +244,7 @@ def test_mo_file_matches_po_file(path):
     mo_path = path.with_suffix(".mo")
     assert mo_path.is_file(), f"{mo_path.relative_to(BASE_DIR)} is missing: run compilemessages"
     with mo_path.open("rb") as handle:
-        catalog = gnu_gettext.GNUTranslations(handle)._catalog  # noqa: SLF001
+        catalog = gnu_gettext.GNUTranslations(handle)._catalog
     stale = []
     for entry in read_po(path):
         if entry.is_header:
@@ -251,7 +255,8 @@ def test_mo_file_matches_po_file(path):
         elif any(catalog.get((entry.key, i)) != text for i, text in enumerate(entry.translations)):
             stale.append(_describe(path, entry))
     assert not stale, (
-        f"{mo_path.relative_to(BASE_DIR)} is out of date; run compilemessages. Differs for:\n" + "\n".join(stale)
+        f"{mo_path.relative_to(BASE_DIR)} is out of date; run compilemessages. Differs for:\n"
+        + "\n".join(stale)
     )
 
 
@@ -337,7 +342,9 @@ _TEMPLATIZED_CALL = re.compile(rf"\b(n?p?gettext|_)\(\s*({_LITERAL}(?:\s*,\s*{_L
 
 def _template_files() -> list[Path]:
     roots = [BASE_DIR / "templates", *sorted((BASE_DIR / "batteriet").glob("*/templates"))]
-    return sorted(p for root in roots for p in root.rglob("*") if p.suffix in {".html", ".txt"} and p.is_file())
+    return sorted(
+        p for root in roots for p in root.rglob("*") if p.suffix in {".html", ".txt"} and p.is_file()
+    )
 
 
 def _keys_in_template(path: Path) -> set[str]:
