@@ -130,8 +130,12 @@ ALLOWED_TRANSITIONS: dict[str, set[str]] = {
 }
 
 
+def can_move_to(current: str, new: str) -> bool:
+    return new in ALLOWED_TRANSITIONS.get(current, set())
+
+
 def check_agreement_transition(current: str, new: str) -> None:
-    if new not in ALLOWED_TRANSITIONS.get(current, set()):
+    if not can_move_to(current, new):
         raise RuleViolation(
             code="agreement_wrong_state",
             message=_("This agreement can no longer be changed that way. Reload the page."),

@@ -8,6 +8,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from batteriet.centres import permissions as centre_permissions
+from batteriet.centres import selectors as centre_selectors
 from batteriet.centres.models import Centre
 from batteriet.core import audit
 from batteriet.core import time as clock
@@ -36,6 +37,13 @@ def has_active_agreement(organisation: Organisation, centre: Centre, on: dt.date
         valid_from__lte=on,
         valid_until__gte=on,
     ).exists()
+
+
+def agreement_text_to_show(agreement: Agreement):
+    """Signed agreements show the version signed; an unsigned one is signed on the current text."""
+    if agreement.status != AgreementStatus.REQUESTED:
+        return agreement.text
+    return centre_selectors.current_agreement_text(agreement.centre) or agreement.text
 
 
 def memberships_for_user(user) -> QuerySet[Membership]:

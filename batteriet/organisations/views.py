@@ -1,5 +1,7 @@
 """Pages for people registering and for members of organisations."""
 
+import dataclasses
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -8,11 +10,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from batteriet.centres import selectors as centre_selectors
 from batteriet.core.errors import RuleViolation
 from batteriet.core.forms import posted_data
 from batteriet.organisations import forms, permissions, rules, selectors, services
-from batteriet.organisations.models import Membership
+from batteriet.organisations.models import AgreementStatus, Membership
 
 ROUTE_URLS = {
     rules.Route.REGISTER_ORGANISATION: "organisations:register_organisation",
@@ -121,23 +122,11 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _organisation_initial(organisation) -> dict:
-    fields = [
-        "name",
-        "kind",
-        "partner_type",
-        "orgnr",
-        "is_user_led",
-        "description",
-        "website",
-        "email",
-        "phone",
-        "street_address",
-        "postcode",
-        "post_town",
-        "home_centre",
-        "is_public",
-    ]
-    initial = {name: getattr(organisation, name) for name in fields}
+    """The edit form starts from what is stored: one entry per field of OrganisationData."""
+    initial = {
+        field.name: getattr(organisation, field.name)
+        for field in dataclasses.fields(services.OrganisationData)
+    }
     initial["orgnr"] = organisation.orgnr or ""
     initial["target_groups"] = list(organisation.target_groups.all())
     return initial
@@ -285,22 +274,20 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _agreement_context(request: HttpRequest, agreement, sign_form=None) -> dict:
+    """What the person may do next, from their permissions and the agreement's state."""
     user = request.user
-    can_sign = user.has_perm("organisations.sign_agreement", agreement) and agreement.status == "requested"
-    text = (
-        agreement.text
-        if agreement.status != "requested"
-        else (centre_selectors.current_agreement_text(agreement.centre) or agreement.text)
-    )
+
+    def can(perm: str, next_status: str) -> bool:
+        return user.has_perm(perm, agreement) and rules.can_move_to(agreement.status, next_status)
+
+    can_sign = can("organisations.sign_agreement", AgreementStatus.SIGNED)
     return {
         "agreement": agreement,
-        "text": text,
+        "text": selectors.agreement_text_to_show(agreement),
         "can_sign": can_sign,
         "sign_form": sign_form or (forms.SignForm() if can_sign else None),
-        "can_activate": user.has_perm("organisations.activate_agreement", agreement)
-        and agreement.status == "signed",
-        "can_terminate": user.has_perm("organisations.terminate_agreement", agreement)
-        and agreement.status in {"requested", "signed", "active"},
+        "can_activate": can("organisations.activate_agreement", AgreementStatus.ACTIVE),
+        "can_terminate": can("organisations.terminate_agreement", AgreementStatus.TERMINATED),
     }
 
 

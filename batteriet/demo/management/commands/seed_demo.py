@@ -21,8 +21,8 @@ from django.db import transaction
 from batteriet.accounts.models import User
 from batteriet.centres.models import AgreementText, Centre, OpeningHours, StaffAssignment
 from batteriet.core import audit
-from batteriet.demo import data as demo
 from batteriet.core import time as clock
+from batteriet.demo import data as demo
 from batteriet.organisations.models import (
     Agreement,
     AgreementStatus,
