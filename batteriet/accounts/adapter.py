@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 
 from batteriet.accounts.models import User
 
-
 logger = logging.getLogger(__name__)
 
 
