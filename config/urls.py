@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("batteriet.privacy.urls")),
     path("", include("batteriet.centres.urls")),
     path("", include("batteriet.organisations.urls")),
+    path("", include("batteriet.bookings.urls")),
 ]
 
 handler403 = "batteriet.core.views.forbidden"

@@ -325,6 +325,16 @@ class Scenario:
         self.invitation_a1, self.invitation_token = invitation(
             self.a1, "ny@example.org", invited_by=self.contact_a1
         )
+        # A room at each centre that needs approval, and a request from A1 and from B1.
+        self.room_a = ResourceFactory(centre=self.centre_a, name="Møterom A", requires_approval=True)
+        self.room_b = ResourceFactory(centre=self.centre_b, name="Møterom B", requires_approval=True)
+        day = bookable_day()
+        self.booking_a1 = booking_row(
+            self.room_a, self.a1, at(day, 10), at(day, 11), booked_by=self.contact_a1
+        )
+        self.booking_b1 = booking_row(
+            self.room_b, self.b1, at(day, 10), at(day, 11), booked_by=self.contact_b1
+        )
 
     def users(self) -> dict[str, User | None]:
         return {
@@ -419,3 +429,22 @@ def booker(
     organisation = OrganisationFactory(home_centre=centre)
     agreement(organisation, centre, **agreement_dates)
     return organisation, member(organisation, role)
+
+
+def booking_row(resource, organisation, starts_at: dt.datetime, ends_at: dt.datetime, **fields):
+    """A booking written straight to the database (no rules checked), with its occupied time.
+
+    For setting up pages and permissions; tests of the rules go through the services.
+    """
+    from batteriet.bookings.models import Booking, BookingStatus, Occupancy
+
+    fields.setdefault("status", BookingStatus.REQUESTED)
+    fields.setdefault("purpose", "Styremøte")
+    booking = Booking.objects.create(
+        resource=resource, organisation=organisation, starts_at=starts_at, ends_at=ends_at, **fields
+    )
+    if booking.is_blocking:
+        Occupancy.objects.create(
+            booking=booking, resource=resource, starts_at=starts_at, ends_at=ends_at + resource.buffer
+        )
+    return booking

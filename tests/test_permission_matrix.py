@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import pytest
 from django.urls import get_resolver, reverse
 
+from batteriet.bookings.models import Booking, BookingStatus, Occupancy
 from batteriet.core import time as clock
 from batteriet.core.models import AuditEntry
 from batteriet.organisations.models import (
@@ -26,7 +27,7 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 
-NAMESPACES = ["core", "accounts", "privacy", "centres", "organisations"]
+NAMESPACES = ["core", "accounts", "privacy", "centres", "organisations", "bookings"]
 ROLES = [
     "anonymous",
     "person",
@@ -49,6 +50,8 @@ MEMBERS_A1 = {"contact_a1", "board_a1", "member_a1"}
 STAFF_A = {"adviser_a", "lead_a", "coordinator"}
 STAFF_B = {"adviser_b", "lead_b", "coordinator"}
 STAFF = STAFF_A | STAFF_B
+# People of approved organisations that may book (not the pending one, not the partner).
+BOOKERS = MEMBERS_A1 | {"contact_b1"}
 NO_ACCESS = "no access"
 
 
@@ -229,6 +232,21 @@ ROWS = [
         lambda s: [s.agreement_b1_signed.pk],
         expect(ok=STAFF_B, forbidden={"contact_b1"}),
     ),
+    # Bookings: what can be booked and when it is free carries no personal data.
+    Row("bookings:resources", "A", lambda s: [s.centre_a.slug], ANY_LOGGED_IN),
+    Row("bookings:resources", "missing", lambda s: ["finnes-ikke"], expect()),
+    Row("bookings:resource", "room A", lambda s: [s.room_a.pk], ANY_LOGGED_IN),
+    Row("bookings:resource", "missing", lambda s: [999_999], expect()),
+    Row("bookings:create", "room A", lambda s: [s.room_a.pk], expect(ok=BOOKERS, rest=403)),
+    Row("bookings:create", "room B", lambda s: [s.room_b.pk], expect(ok=BOOKERS, rest=403)),
+    Row("bookings:mine", "", none, ANY_LOGGED_IN),
+    Row("bookings:detail", "A1", lambda s: [s.booking_a1.pk], expect(ok=MEMBERS_A1 | STAFF_A)),
+    Row("bookings:detail", "B1", lambda s: [s.booking_b1.pk], expect(ok={"contact_b1"} | STAFF_B)),
+    Row("bookings:cancel", "A1", lambda s: [s.booking_a1.pk], POST_ONLY),
+    Row("bookings:staff_queue", "", none, expect(ok=STAFF, rest=403)),
+    Row("bookings:approve", "A1", lambda s: [s.booking_a1.pk], POST_ONLY),
+    Row("bookings:decline", "A1", lambda s: [s.booking_a1.pk], expect(ok=STAFF_A)),
+    Row("bookings:decline", "B1", lambda s: [s.booking_b1.pk], expect(ok=STAFF_B)),
 ]
 
 
@@ -297,6 +315,8 @@ OBJECT_URLS = [
     ("organisations:agreement_print", lambda s: s.agreement_b1_signed.pk),
     ("organisations:agreement_activate", lambda s: s.agreement_b1_signed.pk),
     ("organisations:agreement_terminate", lambda s: s.agreement_b1_signed.pk),
+    ("bookings:detail", lambda s: s.booking_b1.pk),
+    ("bookings:decline", lambda s: s.booking_b1.pk),
 ]
 
 
@@ -326,6 +346,8 @@ def db_state() -> dict:
         "memberships": list(Membership.objects.order_by("pk").values()),
         "agreements": list(Agreement.objects.order_by("pk").values()),
         "invitations": list(Invitation.objects.order_by("pk").values()),
+        "bookings": list(Booking.objects.order_by("pk").values()),
+        "occupancies": list(Occupancy.objects.order_by("pk").values()),
         "audit": AuditEntry.objects.count(),
     }
 
@@ -407,6 +429,27 @@ ACTIONS = [
         frozenset({"contact_a1", "board_a1"}),
         lambda s: Agreement.objects.get(pk=s.agreement_a1_signed.pk).status == "signed",
         prepare=_requested,
+    ),
+    Action(
+        "booking_cancel",
+        lambda s: reverse("bookings:cancel", args=[s.booking_a1.pk]),
+        lambda s, role: {},
+        frozenset(MEMBERS_A1 | STAFF_A),
+        lambda s: Booking.objects.get(pk=s.booking_a1.pk).status == BookingStatus.CANCELLED,
+    ),
+    Action(
+        "booking_approve",
+        lambda s: reverse("bookings:approve", args=[s.booking_a1.pk]),
+        lambda s, role: {},
+        frozenset(STAFF_A),
+        lambda s: Booking.objects.get(pk=s.booking_a1.pk).status == BookingStatus.CONFIRMED,
+    ),
+    Action(
+        "booking_decline",
+        lambda s: reverse("bookings:decline", args=[s.booking_a1.pk]),
+        lambda s, role: {"reason": "Rommet skal males den dagen."},
+        frozenset(STAFF_A),
+        lambda s: Booking.objects.get(pk=s.booking_a1.pk).status == BookingStatus.DECLINED,
     ),
 ]
 

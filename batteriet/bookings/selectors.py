@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from django.db.models import BooleanField, IntegerField, Q, QuerySet, Value
+from django.db.models import BooleanField, Case, IntegerField, Q, QuerySet, Value, When
 
 from batteriet.bookings import rules
 from batteriet.bookings.models import Booking, BookingStatus, Closure, Occupancy, Resource, ResourceKind
@@ -246,6 +246,56 @@ def _equipment_busy(resource: Resource, rows: Iterable[tuple], starts_at: dt.dat
         )
         for start, end, quantity in steps
     ]
+
+
+# --- Lists for pages ------------------------------------------------------------------
+def resources_of_centre(centre: Centre) -> QuerySet[Resource]:
+    """What an organisation can book at a centre: rooms, premises, desks, then equipment."""
+    kinds = [When(kind=kind, then=Value(position)) for position, kind in enumerate(ResourceKind.values)]
+    return (
+        Resource.objects.filter(centre=centre, is_active=True)
+        .annotate(kind_order=Case(*kinds, default=Value(len(kinds))))
+        .order_by("kind_order", "name")
+    )
+
+
+def booking_list_for_organisations(
+    organisation_ids: Iterable[int], *, ending_after: dt.datetime
+) -> QuerySet[Booking]:
+    """Bookings of these organisations that end after `ending_after`, soonest first."""
+    return (
+        Booking.objects.filter(organisation_id__in=list(organisation_ids), ends_at__gt=ending_after)
+        .select_related("resource", "resource__centre", "organisation")
+        .order_by("starts_at", "id")
+    )
+
+
+def _at_centres(bookings: QuerySet[Booking], centre_ids: list[int] | None) -> QuerySet[Booking]:
+    return bookings if centre_ids is None else bookings.filter(resource__centre_id__in=centre_ids)
+
+
+def requested_bookings(centre_ids: list[int] | None, *, now: dt.datetime) -> QuerySet[Booking]:
+    """Requests waiting for staff at these centres (None: all centres), oldest first."""
+    bookings = Booking.objects.filter(status=BookingStatus.REQUESTED, ends_at__gt=now)
+    return (
+        _at_centres(bookings, centre_ids)
+        .select_related("resource", "resource__centre", "organisation", "booked_by")
+        .order_by("created_at", "id")
+    )
+
+
+def bookings_between(
+    centre_ids: list[int] | None, starts_at: dt.datetime, ends_at: dt.datetime
+) -> QuerySet[Booking]:
+    """Blocking bookings at these centres (None: all centres) that overlap [starts_at, ends_at)."""
+    bookings = Booking.objects.filter(
+        status__in=BookingStatus.blocking(), starts_at__lt=ends_at, ends_at__gt=starts_at
+    )
+    return (
+        _at_centres(bookings, centre_ids)
+        .select_related("resource", "resource__centre", "organisation")
+        .order_by("starts_at", "id")
+    )
 
 
 # --- What the rules need from the database ----------------------------------------------

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from batteriet.bookings import views, views_staff
+
+app_name = "bookings"
+urlpatterns = [
+    # For members of an organisation.
+    path("bestill/<slug:slug>/", views.resource_list, name="resources"),
+    path("bestill/ressurs/<int:pk>/", views.resource_detail, name="resource"),
+    path("bestill/ressurs/<int:pk>/ny/", views.booking_create, name="create"),
+    path("mine-bestillinger/", views.my_bookings, name="mine"),
+    path("mine-bestillinger/<int:pk>/", views.booking_detail, name="detail"),
+    path("mine-bestillinger/<int:pk>/avbestill/", views.booking_cancel, name="cancel"),
+    # For centre staff.
+    path("ansatt/bestillinger/", views_staff.staff_queue, name="staff_queue"),
+    path("ansatt/bestillinger/<int:pk>/godkjenn/", views_staff.booking_approve, name="approve"),
+    path("ansatt/bestillinger/<int:pk>/avsla/", views_staff.booking_decline, name="decline"),
+]
