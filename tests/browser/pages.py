@@ -59,10 +59,28 @@ def _logged_in(site: Site) -> list[Page]:
     )
 
 
+def _booking(site: Site) -> list[Page]:
+    """What a member of an organisation that may book sees."""
+    return [
+        *_pages(
+            ("bookings:resources", [site.centre.slug]),
+            ("bookings:resource", [site.room.pk]),
+            ("bookings:create", [site.room.pk]),
+            "bookings:mine",
+            ("bookings:detail", [site.booking.pk]),
+        ),
+        Page(reverse("bookings:create", args=[site.room.pk]), submit_empty=True),
+    ]
+
+
 def _staff(site: Site) -> list[Page]:
     org, pending, partner = site.organisation, site.pending, site.partner
     return [
         *_pages(
+            "bookings:staff_queue",
+            ("bookings:detail", [site.booking.pk]),
+            ("bookings:decline", [site.booking.pk]),
+            ("bookings:resource", [site.room.pk]),
             "centres:staff_home",
             "organisations:staff_list",
             ("organisations:staff_detail", [org.pk]),
@@ -78,6 +96,7 @@ def _staff(site: Site) -> list[Page]:
             ("organisations:decline", [pending.pk]),
             "mfa_index",
         ),
+        Page(reverse("bookings:decline", args=[site.booking.pk]), submit_empty=True),
         Page(reverse("organisations:decline", args=[pending.pk]), submit_empty=True),
         Page(
             reverse("organisations:agreement_terminate", args=[site.agreement_active.pk]), submit_empty=True
@@ -116,6 +135,8 @@ def for_role(role: str, site: Site) -> list[Page]:
                 ("organisations:invitation_accept", ["ukjent"]),
             ),
             *_pages("centres:staff_home", status=403),
+            *_pages(("bookings:resources", [site.centre.slug]), "bookings:mine"),
+            *_pages(("bookings:create", [site.room.pk]), status=403),
             # Setting up two-factor asks for the password again first.
             *_pages("mfa_activate_totp"),
             Page(reverse("organisations:register_organisation"), submit_empty=True),
@@ -140,6 +161,7 @@ def for_role(role: str, site: Site) -> list[Page]:
                 "mfa_index",
             ),
             Page(reverse("organisations:members", args=[org.pk]), submit_empty=True),
+            *_booking(site),
         ]
     if role == "board":
         return [
@@ -153,6 +175,7 @@ def for_role(role: str, site: Site) -> list[Page]:
                 ("organisations:agreement_print", [site.agreement_signed.pk]),
             ),
             *_pages(("organisations:members", [org.pk]), status=403),
+            *_booking(site),
             Page(
                 reverse("organisations:agreement_detail", args=[site.agreement_requested.pk]),
                 submit_empty=True,
@@ -168,6 +191,7 @@ def for_role(role: str, site: Site) -> list[Page]:
                 ("organisations:agreement_print", [site.agreement_active.pk]),
             ),
             *_pages(("organisations:edit", [org.pk]), status=403),
+            *_booking(site),
         ]
     if role == "initiator":
         return [
@@ -183,7 +207,9 @@ def for_role(role: str, site: Site) -> list[Page]:
                 ("organisations:detail", [site.partner.pk]),
                 ("organisations:edit", [site.partner.pk]),
                 ("organisations:members", [site.partner.pk]),
+                "bookings:mine",
             ),
+            *_pages(("bookings:create", [site.room.pk]), status=403),
         ]
     if role == "adviser":
         return [
@@ -208,6 +234,8 @@ def for_role(role: str, site: Site) -> list[Page]:
                 "organisations:staff_list",
                 ("organisations:staff_detail", [org.pk]),
                 ("centres:agreement_text_edit", [site.other_centre.slug]),
+                "bookings:staff_queue",
+                ("bookings:decline", [site.booking.pk]),
                 "mfa_index",
             ),
         ]

@@ -32,6 +32,8 @@ class Site:
     agreement_signed: object
     agreement_active: object
     invitation_token: str
+    room: object
+    booking: object
 
 
 def build_site() -> Site:
@@ -73,6 +75,19 @@ def build_site() -> Site:
     signed = factories.agreement(organisation, oslo, status=AgreementStatus.SIGNED)
     requested = factories.agreement(organisation, bergen, status=AgreementStatus.REQUESTED)
     _invitation, token = factories.invitation(organisation, "ny@example.org", invited_by=contact)
+    room = factories.ResourceFactory(
+        centre=oslo,
+        name="Møterom Tinde",
+        capacity=10,
+        step_free=True,
+        hearing_loop=True,
+        requires_approval=True,
+    )
+    factories.ResourceFactory.equipment(centre=oslo, name="Prosjektor", stock=2)
+    day = factories.bookable_day()
+    booking = factories.booking_row(
+        room, organisation, factories.at(day, 10), factories.at(day, 12), booked_by=contact, expected_people=8
+    )
     return Site(
         centre=oslo,
         other_centre=bergen,
@@ -93,4 +108,6 @@ def build_site() -> Site:
         agreement_signed=signed,
         agreement_active=active,
         invitation_token=token,
+        room=room,
+        booking=booking,
     )

@@ -4,6 +4,7 @@ Only key presses and typing: no mouse, no element.click(). Radio buttons are cho
 the arrow keys (as in any radio group), check boxes with Space, forms sent with Enter.
 """
 
+import datetime as dt
 import re
 from urllib.parse import parse_qs, urlsplit
 
@@ -11,6 +12,9 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from batteriet.bookings import week
+from batteriet.bookings.models import Booking, BookingStatus
+from batteriet.core import time as clock
 from batteriet.organisations.models import Membership, MembershipRole, Organisation, OrganisationStatus
 from tests.browser import checks
 from tests.factories import UserFactory
@@ -202,3 +206,36 @@ def test_focus_is_always_visible(site, new_context, language):
                 missing.append(f"{path}: {indicator}")
         assert seen > 10, f"{path}: only {seen} elements took focus"
     assert not missing, "focus is not visible on:\n" + "\n".join(missing)
+
+
+def test_a_member_books_a_room_with_the_keyboard(site, new_context):
+    """From my page to a booked room: find the room, move to the right week, fill in, send."""
+    page = new_context(user=site.contact, language="en").new_page()
+    page.goto(reverse("accounts:my_page"))
+    follow(page, f"#main a[href='{reverse('bookings:resources', args=[site.centre.slug])}']")
+    follow(page, f"#main a[href='{reverse('bookings:resource', args=[site.room.pk])}']")
+    assert_accessible(page, "en")
+
+    # Week by week to the week of the existing booking; its Monday is free.
+    target = week.monday_of(site.booking.starts_at.astimezone(clock.OSLO).date())
+    for _ in range((target - week.monday_of(clock.local_today())).days // 7):
+        follow(page, "#main .week-nav a:nth-of-type(2)")
+    assert "Busy" in page.locator("#main table").inner_text()
+    follow(page, f"#main a[href^='{reverse('bookings:create', args=[site.room.pk])}']")
+    assert page.input_value("#id_day") == target.isoformat()
+
+    # Digits fill the hour and minute; "A" picks AM where the browser shows a 12-hour clock.
+    fill(page, "#id_starts_at", "1000A")
+    fill(page, "#id_ends_at", "1130A")
+    fill(page, "#id_purpose", "Styremøte")
+    fill(page, "#id_expected_people", "6")
+    send(page)
+
+    booking = Booking.objects.exclude(pk=site.booking.pk).get()
+    assert path_of(page) == reverse("bookings:detail", args=[booking.pk])
+    assert booking.organisation == site.organisation
+    assert booking.status == BookingStatus.REQUESTED
+    assert booking.starts_at == dt.datetime.combine(target, dt.time(10), tzinfo=clock.OSLO)
+    assert booking.ends_at == dt.datetime.combine(target, dt.time(11, 30), tzinfo=clock.OSLO)
+    assert "Your request is sent." in page.locator("#main").inner_text()
+    assert_accessible(page, "en")
