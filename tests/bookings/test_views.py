@@ -314,3 +314,40 @@ def test_pages_link_to_booking(client, centre, booker, adviser):
     assert url in client.get(reverse("organisations:detail", args=[organisation.pk])).content.decode()
     client.force_login(adviser)
     assert reverse("bookings:staff_queue") in client.get(reverse("centres:staff_home")).content.decode()
+
+
+# --- Query budgets --------------------------------------------------------------------
+def _queries(client, url, **params) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url, params).status_code == 200
+    return len(captured.captured_queries)
+
+
+def test_the_pages_run_the_same_number_of_queries_however_many_bookings(client, centre, booker, adviser, day):
+    organisation, contact = booker
+    rooms = [factories.ResourceFactory(centre=centre, requires_approval=True) for _ in range(3)]
+
+    def add_bookings(hour: int) -> None:
+        for room in rooms:
+            factories.booking_row(room, organisation, factories.at(day, hour), factories.at(day, hour + 1))
+
+    pages = [
+        (contact, reverse("bookings:mine"), {}),
+        (contact, reverse("bookings:resources", args=[centre.slug]), {}),
+        (contact, reverse("bookings:resource", args=[rooms[0].pk]), {"uke": day.isoformat()}),
+        (adviser, reverse("bookings:staff_queue"), {}),
+    ]
+    add_bookings(9)
+    counts = []
+    for user, url, params in pages:
+        client.force_login(user)
+        counts.append(_queries(client, url, **params))
+    add_bookings(11)
+    add_bookings(13)
+    for (user, url, params), before in zip(pages, counts, strict=True):
+        client.force_login(user)
+        assert _queries(client, url, **params) == before, url
+        assert before <= 25, url
