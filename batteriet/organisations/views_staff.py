@@ -14,6 +14,7 @@ from batteriet.core import time as clock
 from batteriet.core.errors import RuleViolation
 from batteriet.core.forms import posted_data
 from batteriet.organisations import forms, permissions, selectors, services
+from batteriet.organisations.models import OrganisationStatus
 
 
 def _require_staff(request: HttpRequest) -> None:
@@ -57,7 +58,7 @@ def _render_staff_detail(request: HttpRequest, organisation, approve_form: forms
             "agreements": selectors.agreements_of(organisation),
             "history": selectors.history_items(organisation),
             "can_decide": request.user.has_perm("organisations.decide_organisation", organisation)
-            and organisation.status == "pending",
+            and organisation.status == OrganisationStatus.PENDING,
             "approve_form": approve_form,
         },
     )
