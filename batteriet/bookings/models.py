@@ -75,6 +75,12 @@ class Resource(models.Model):
         default=0,
         help_text=_("For cleaning or setting up: kept free after every booking."),
     )
+    printer_pages_per_month = models.PositiveIntegerField(
+        _("printer pages per month"),
+        null=True,
+        blank=True,
+        help_text=_("For office desks: how many pages the organisation may print each month."),
+    )
     is_active = models.BooleanField(_("can be booked"), default=True)
 
     class Meta:
@@ -147,13 +153,87 @@ class Resource(models.Model):
 class BookingStatus(models.TextChoices):
     REQUESTED = "requested", _("Waiting for approval")
     CONFIRMED = "confirmed", _("Confirmed")
+    HELD = "held", _("Held for you: confirm it")
     DECLINED = "declined", _("Declined")
     CANCELLED = "cancelled", _("Cancelled")
+    EXPIRED = "expired", _("Not confirmed in time")
 
     @classmethod
     def blocking(cls) -> list[str]:
         """States that hold the time: nobody else can book it."""
-        return [cls.REQUESTED, cls.CONFIRMED]
+        return [cls.REQUESTED, cls.CONFIRMED, cls.HELD]
+
+
+class RecurrenceFrequency(models.TextChoices):
+    WEEKLY = "weekly", _("Every week or every few weeks")
+    MONTHLY = "monthly", _("Once a month")
+
+
+class Series(models.Model):
+    """A recurring booking: the pattern its occurrences (bookings) were made from.
+
+    Weekly: every `interval` weeks on `weekdays` (0 = Monday). Monthly: every `interval`
+    months on the `week_of_month`-th (1–4, or -1 for the last) weekday `weekdays[0]`.
+    The series ends on `until` or after `count` occurrences. Times are local (Oslo).
+    """
+
+    resource = models.ForeignKey(
+        Resource, verbose_name=_("what"), on_delete=models.PROTECT, related_name="series"
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="booking_series",
+    )
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("booked by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    frequency = models.CharField(
+        _("how often"), max_length=10, choices=RecurrenceFrequency.choices, default=RecurrenceFrequency.WEEKLY
+    )
+    interval = models.PositiveSmallIntegerField(_("every"), default=1)
+    weekdays = models.JSONField(_("weekdays"), default=list)
+    week_of_month = models.SmallIntegerField(_("which week of the month"), null=True, blank=True)
+    first_day = models.DateField(_("first day"))
+    until = models.DateField(_("last day"), null=True, blank=True)
+    count = models.PositiveSmallIntegerField(_("number of times"), null=True, blank=True)
+    starts_at_time = models.TimeField(_("from"))
+    ends_at_time = models.TimeField(_("to"))
+    purpose = models.CharField(_("what the booking is for"), max_length=500, blank=True)
+    expected_people = models.PositiveSmallIntegerField(_("expected number of people"), null=True, blank=True)
+    created_at = models.DateTimeField(_("booked"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["first_day", "id"]
+        verbose_name = _("recurring booking")
+        verbose_name_plural = _("recurring bookings")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(until__isnull=False) | Q(count__isnull=False),
+                name="bookings_series_has_an_end",
+                violation_error_message=_("Choose a last day or a number of times."),
+            ),
+            models.CheckConstraint(
+                condition=Q(interval__gte=1),
+                name="bookings_series_interval_at_least_one",
+                violation_error_message=_("Repeat at least every week or month."),
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_at_time__gt=F("starts_at_time")),
+                name="bookings_series_ends_after_start",
+                violation_error_message=_("The end must be after the start."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.resource} {self.first_day:%Y-%m-%d} {self.starts_at_time:%H:%M}"
 
 
 class Booking(models.Model):
@@ -197,6 +277,39 @@ class Booking(models.Model):
     )
     cancel_reason = models.TextField(_("reason for cancelling"), max_length=2000, blank=True)
     created_at = models.DateTimeField(_("booked"), auto_now_add=True)
+    series = models.ForeignKey(
+        Series,
+        verbose_name=_("recurring booking"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="occurrences",
+    )
+    # A time offered from the waiting list is held until then; unconfirmed, it passes on.
+    hold_expires_at = models.DateTimeField(_("held until"), null=True, blank=True)
+    # Premises: who is present and responsible, and how to get in.
+    responsible_name = models.CharField(_("responsible person present"), max_length=200, blank=True)
+    responsible_phone = models.CharField(_("phone of the responsible person"), max_length=32, blank=True)
+    handover_note = models.TextField(
+        _("key and access"),
+        max_length=2000,
+        blank=True,
+        help_text=_("How the organisation gets in: where the key is, door codes, alarm."),
+    )
+    # Office desks: when the centre and the organisation look at the loan again.
+    review_on = models.DateField(_("review date"), null=True, blank=True)
+    # Equipment: handed over and brought back, as staff record it.
+    checked_out_at = models.DateTimeField(_("picked up"), null=True, blank=True)
+    checked_out_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    checked_in_at = models.DateTimeField(_("returned"), null=True, blank=True)
+    checked_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Notices already sent, so the nightly and hourly jobs never send one twice.
+    reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    overdue_notice_sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["starts_at", "id"]
@@ -222,6 +335,16 @@ class Booking(models.Model):
                 condition=~Q(status=BookingStatus.DECLINED) | Q(decision_reason__gt=""),
                 name="bookings_booking_declined_has_reason",
                 violation_error_message=_("Give a reason when you decline."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=BookingStatus.HELD) | Q(hold_expires_at__isnull=False),
+                name="bookings_booking_held_has_expiry",
+                violation_error_message=_("A held time must say until when it is held."),
+            ),
+            models.CheckConstraint(
+                condition=Q(checked_in_at__isnull=True) | Q(checked_out_at__isnull=False),
+                name="bookings_booking_returned_after_picked_up",
+                violation_error_message=_("Equipment can be returned only after it was picked up."),
             ),
         ]
         # Overlap queries ask "ends after the window starts and starts before it ends":
@@ -302,6 +425,155 @@ class Closure(models.Model):
         return f"{self.centre}: {self.starts_on:%Y-%m-%d}–{self.ends_on:%Y-%m-%d}"
 
 
+class WaitlistStatus(models.TextChoices):
+    WAITING = "waiting", _("Waiting")
+    OFFERED = "offered", _("Offered: confirm it")
+    BOOKED = "booked", _("Booked")
+    EXPIRED = "expired", _("Not confirmed in time")
+    WITHDRAWN = "withdrawn", _("No longer waiting")
+
+
+class WaitlistEntry(models.Model):
+    """An organisation waits for a taken time to become free.
+
+    When the time frees, the first in line (by `created_at`) gets a held booking
+    (`offer`, status HELD) until its `hold_expires_at`; unconfirmed, it passes on.
+    """
+
+    resource = models.ForeignKey(
+        Resource, verbose_name=_("what"), on_delete=models.CASCADE, related_name="waitlist"
+    )
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="waitlist"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("asked by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    starts_at = models.DateTimeField(_("from"))
+    ends_at = models.DateTimeField(_("to"))
+    purpose = models.CharField(_("what the booking is for"), max_length=500, blank=True)
+    expected_people = models.PositiveSmallIntegerField(_("expected number of people"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=WaitlistStatus.choices, default=WaitlistStatus.WAITING
+    )
+    offer = models.OneToOneField(
+        Booking,
+        verbose_name=_("offered booking"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="waitlist_entry",
+    )
+    created_at = models.DateTimeField(_("asked"), auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("waiting list place")
+        verbose_name_plural = _("waiting list places")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="bookings_waitlist_ends_after_start"
+            ),
+            models.UniqueConstraint(
+                fields=["resource", "organisation", "starts_at", "ends_at"],
+                condition=Q(status__in=["waiting", "offered"]),
+                name="bookings_waitlist_once_per_time",
+                violation_error_message=_("Your organisation is already waiting for this time."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["resource", "status", "created_at"], name="bookings_waitlist_line_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.resource} {self.starts_at:%Y-%m-%d %H:%M} ({self.organisation})"
+
+
+class PremisesReport(models.Model):
+    """After using premises the organisation ticks off the closing checklist and reports damage."""
+
+    booking = models.OneToOneField(
+        Booking, verbose_name=_("booking"), on_delete=models.CASCADE, related_name="premises_report"
+    )
+    lights_off = models.BooleanField(_("the lights are switched off"), default=False)
+    windows_closed = models.BooleanField(_("the windows are closed"), default=False)
+    tidied = models.BooleanField(_("the rooms are tidied and furniture put back"), default=False)
+    rubbish_out = models.BooleanField(_("the rubbish is taken out"), default=False)
+    doors_locked = models.BooleanField(_("the doors are locked and the alarm is on"), default=False)
+    incident = models.TextField(
+        _("damage or incidents"),
+        max_length=5000,
+        blank=True,
+        help_text=_("Leave empty if nothing happened."),
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("sent"), auto_now_add=True)
+    incident_handled_at = models.DateTimeField(_("handled by staff"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("checklist after use")
+        verbose_name_plural = _("checklists after use")
+
+    def __str__(self) -> str:
+        return f"{self.booking}"
+
+
+class PrintCount(models.Model):
+    """Pages an organisation printed at its office desk in one month, as staff counted them."""
+
+    booking = models.ForeignKey(
+        Booking, verbose_name=_("desk booking"), on_delete=models.CASCADE, related_name="print_counts"
+    )
+    month = models.DateField(_("month"), help_text=_("The first day of the month."))
+    pages = models.PositiveIntegerField(_("pages printed"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("counted"), auto_now=True)
+
+    class Meta:
+        ordering = ["booking", "month"]
+        verbose_name = _("printer count")
+        verbose_name_plural = _("printer counts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["booking", "month"],
+                name="bookings_printcount_once_per_month",
+                violation_error_message=_("This month is already counted. Change the count instead."),
+            ),
+            models.CheckConstraint(condition=Q(month__day=1), name="bookings_printcount_month_first_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.booking}: {self.month:%Y-%m} {self.pages}"
+
+
+class CalendarFeed(models.Model):
+    """A private calendar address for one organisation's bookings.
+
+    The token is the only key, so it is long and random; resetting it makes the old
+    address stop working at once.
+    """
+
+    organisation = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="calendar_feed")
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("private calendar address")
+        verbose_name_plural = _("private calendar addresses")
+
+    def __str__(self) -> str:
+        return str(self.organisation)
+
+
 _who_booked = pd.Declaration(
     purpose="Records which person booked on the organisation's behalf, so the centre knows whom to ask.",
     legal_basis=pd.LegalBasis.LEGITIMATE_INTEREST,
@@ -312,5 +584,24 @@ _accountability = pd.Declaration(
     legal_basis=pd.LegalBasis.LEGITIMATE_INTEREST,
     retention=pd.AUDIT_RETENTION,
 )
-pd.declare(Booking, booked_by=_who_booked, decided_by=_accountability, cancelled_by=_accountability)
+_responsible = pd.Declaration(
+    purpose="The person who is present and responsible while the organisation uses the premises "
+    "outside staffed hours, so the centre can reach them.",
+    legal_basis=pd.LegalBasis.LEGITIMATE_INTEREST,
+    retention="Two years after the booking ended; the booking itself stays with the organisation.",
+)
+pd.declare(
+    Booking,
+    booked_by=_who_booked,
+    decided_by=_accountability,
+    cancelled_by=_accountability,
+    checked_out_by=_accountability,
+    checked_in_by=_accountability,
+    responsible_name=_responsible,
+    responsible_phone=_responsible,
+)
+pd.declare(Series, booked_by=_who_booked)
+pd.declare(WaitlistEntry, requested_by=_who_booked)
+pd.declare(PremisesReport, submitted_by=_accountability)
+pd.declare(PrintCount, recorded_by=_accountability)
 pd.not_personal(Resource, "name", reason="The name of a room or a piece of equipment.")

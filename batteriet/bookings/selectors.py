@@ -216,7 +216,7 @@ def _busy_from_occupancy(
         kind = BusyKind.PART_BOOKED
     elif organisation_id is None:
         kind = BusyKind.BLOCKED
-    elif status == BookingStatus.REQUESTED:
+    elif status in (BookingStatus.REQUESTED, BookingStatus.HELD):
         kind = BusyKind.REQUESTED
     else:
         kind = BusyKind.CONFIRMED

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from batteriet.accounts.models import User
 from batteriet.bookings import rules, selectors
 from batteriet.bookings.models import Booking, BookingStatus, Occupancy, Resource, ResourceKind
+from batteriet.bookings.notices import Notice, send_on_commit
 from batteriet.centres import permissions as centre_permissions
 from batteriet.core import audit
 from batteriet.core import time as clock
@@ -105,6 +106,9 @@ def booking_create(
         )
         _claim(booking)
         _record(actor, booking, "requested" if booking.status == BookingStatus.REQUESTED else "created")
+        send_on_commit(
+            booking, Notice.REQUESTED if booking.status == BookingStatus.REQUESTED else Notice.CONFIRMED
+        )
     return booking
 
 
@@ -171,6 +175,7 @@ def booking_approve(*, actor: User, booking: Booking) -> Booking:
         booking.decided_by = actor
         _claim(booking)
         _record(actor, booking, "approved", {"status": [BookingStatus.REQUESTED, BookingStatus.CONFIRMED]})
+        send_on_commit(booking, Notice.APPROVED)
     return booking
 
 
@@ -195,6 +200,7 @@ def booking_decline(*, actor: User, booking: Booking, reason: str) -> Booking:
             "declined",
             {"status": [BookingStatus.REQUESTED, BookingStatus.DECLINED], "reason": booking.decision_reason},
         )
+        send_on_commit(booking, Notice.DECLINED)
     return booking
 
 
@@ -229,6 +235,7 @@ def booking_cancel(*, actor: User, booking: Booking, reason: str = "") -> Bookin
             "cancelled",
             {"status": [old_status, BookingStatus.CANCELLED], "reason": booking.cancel_reason},
         )
+        send_on_commit(booking, Notice.CANCELLED)
     return booking
 
 
