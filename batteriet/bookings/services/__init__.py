@@ -1,4 +1,7 @@
-"""Writes for bookings: create, block, approve, decline, cancel.
+"""Writes for bookings: create, block, approve, decline, cancel, move.
+
+The modules beside this one hold the other use cases: `series` (recurring bookings),
+`waitlist` (waiting for a taken time), `loans` (equipment hand-over, desks, premises).
 
 Each function is one use case in one durable transaction, writes its audit entry and
 raises `RuleViolation` (with a stable code) when a rule says no.
