@@ -242,6 +242,130 @@ def booking_cancel(*, actor: User, booking: Booking, reason: str = "") -> Bookin
     return booking
 
 
+def booking_move(
+    *,
+    actor: User,
+    booking: Booking,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    resource: Resource | None = None,
+    reason: str = "",
+) -> Booking:
+    """Move a booking to another time and/or another resource of the same kind and centre.
+
+    Staff of the centre may move any booking there that holds its time, staff blocks
+    included; the organisation's members may move their own. The new time is checked
+    like a new booking, with two differences for staff: they may move at shorter notice
+    and further ahead than an organisation may book, and the weekly quota does not bind
+    them. A member's move of a booking that needs approval is asked for again. The old
+    time is given up and the new one claimed in one transaction: if the new time clashes,
+    nothing changes and the old time stays booked. `reason` goes into the audit entry.
+    """
+    now = clock.now()
+    rules.check_interval(starts_at=starts_at, ends_at=ends_at, now=now)
+    starts_at, ends_at = _utc(starts_at), _utc(ends_at)
+    rules.check_reason(reason, required=False)
+    with transaction.atomic(durable=True):
+        booking = _locked(booking)
+        is_staff = centre_permissions.is_staff_at(actor, booking.resource.centre)
+        if not (is_staff or _is_member_of_booker(actor, booking)):
+            raise _not_allowed()
+        _check_movable(booking, now=now)
+        target = _move_target(booking, resource)
+        before = _placement(booking)
+        _check_new_time(booking, target, starts_at=starts_at, ends_at=ends_at, now=now, is_staff=is_staff)
+        old_status = booking.status
+        if not is_staff and target.requires_approval:
+            booking.status = BookingStatus.REQUESTED
+        booking.occupancies.all().delete()
+        booking.resource, booking.starts_at, booking.ends_at = target, starts_at, ends_at
+        _claim(booking)
+        after = _placement(booking)
+        changes = {key: [before[key], value] for key, value in after.items() if before[key] != value}
+        if booking.status != old_status:
+            changes["status"] = [old_status, booking.status]
+        _record(actor, booking, "moved", {**changes, "reason": reason.strip()})
+        send_on_commit(booking, Notice.CHANGED)
+    return booking
+
+
+def _placement(booking: Booking) -> dict[str, str]:
+    return {
+        "resource": str(booking.resource),
+        "starts_at": booking.starts_at.isoformat(),
+        "ends_at": booking.ends_at.isoformat(),
+    }
+
+
+def _is_member_of_booker(actor: User, booking: Booking) -> bool:
+    return booking.organisation is not None and organisation_permissions.is_member(
+        actor, booking.organisation
+    )
+
+
+def _check_movable(booking: Booking, *, now: dt.datetime) -> None:
+    if booking.status not in (BookingStatus.REQUESTED, BookingStatus.CONFIRMED):
+        raise _wrong_state()
+    if booking.ends_at <= now:
+        raise RuleViolation(
+            code="booking_already_over",
+            message=_("This booking is already over and can no longer be moved."),
+        )
+
+
+def _move_target(booking: Booking, resource: Resource | None) -> Resource:
+    """The resource the booking moves to: its own, or another of the same kind at its centre."""
+    if resource is None or resource.pk == booking.resource_id:
+        return booking.resource
+    target = Resource.objects.select_related("centre").filter(pk=resource.pk).first()
+    if target is None or target.centre_id != booking.resource.centre_id:
+        raise RuleViolation(
+            code="other_centre",
+            field="resource",
+            message=_("Choose something at the same centre."),
+        )
+    if target.kind != booking.resource.kind:
+        raise RuleViolation(
+            code="other_kind",
+            field="resource",
+            message=_("Choose something of the same kind: a room for a room, equipment for equipment."),
+        )
+    _check_resource_open(target)
+    return target
+
+
+def _check_new_time(
+    booking: Booking,
+    resource: Resource,
+    *,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    now: dt.datetime,
+    is_staff: bool,
+) -> None:
+    """The rules a new booking meets, with staff free of notice, horizon and quota."""
+    if is_staff:
+        _check_length_window_and_closures(resource, starts_at=starts_at, ends_at=ends_at)
+    else:
+        _check_resource_rules(resource, starts_at=starts_at, ends_at=ends_at, now=now)
+    rules.check_capacity(expected_people=booking.expected_people, capacity=resource.capacity)
+    organisation = booking.organisation
+    if organisation is None:
+        return
+    rules.check_organisation_may_book(
+        is_approved=organisation.is_approved, is_partner=organisation.is_partner
+    )
+    rules.check_agreement(
+        has_agreement_for_whole_period=_has_agreement_for(organisation, resource, starts_at, ends_at)
+    )
+    if not is_staff and rules.week_bounds(starts_at) != rules.week_bounds(booking.starts_at):
+        Organisation.objects.select_for_update().values_list("pk", flat=True).get(pk=organisation.pk)
+        rules.check_quota(
+            booked_this_week=selectors.bookings_in_week(organisation.pk, resource, starts_at),
+            limit=weekly_quota(resource.kind),
+        )
+
+
 # --- Claiming the time ------------------------------------------------------------------
 def _claim(booking: Booking) -> None:
     """Check that the time is free, then save the booking and what it occupies.
@@ -324,6 +448,13 @@ def _check_resource_rules(
         starts_at=starts_at, now=now, min_notice=dt.timedelta(minutes=resource.min_notice_minutes)
     )
     rules.check_horizon(starts_at=starts_at, now=now, max_horizon_days=resource.max_horizon_days)
+    _check_length_window_and_closures(resource, starts_at=starts_at, ends_at=ends_at)
+
+
+def _check_length_window_and_closures(
+    resource: Resource, *, starts_at: dt.datetime, ends_at: dt.datetime
+) -> None:
+    """The rules of a resource that hold for staff too: how long, when, and not on closed days."""
     rules.check_duration(
         starts_at=starts_at,
         ends_at=ends_at,
