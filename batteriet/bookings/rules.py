@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import holidays
+import phonenumbers
 from django.utils import formats, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -344,6 +345,55 @@ def check_purpose(purpose: str) -> None:
             field="purpose",
             message=_("Write at most 500 characters about what the booking is for."),
         )
+
+
+def check_responsible_person(*, kind: str, name: str, phone: str) -> None:
+    """Premises are used outside staffed hours: a named person must be there, and reachable."""
+    if len(name.strip()) > 200:
+        raise RuleViolation(
+            code="responsible_name_too_long",
+            field="responsible_name",
+            message=_("Write at most 200 characters for the name."),
+        )
+    if kind != ResourceKind.PREMISES:
+        return
+    if not name.strip():
+        raise RuleViolation(
+            code="responsible_person_required",
+            field="responsible_name",
+            message=_(
+                "Write the name of the person who is present and responsible while you use the premises."
+            ),
+        )
+    if not phone.strip():
+        raise RuleViolation(
+            code="responsible_phone_required",
+            field="responsible_phone",
+            message=_("Write a phone number where the centre can reach the responsible person."),
+        )
+
+
+def responsible_phone_e164(phone: str) -> str:
+    """The responsible person's phone in E.164 (+4791234567); Norwegian unless it starts with +."""
+    if not phone.strip():
+        return ""
+    invalid = RuleViolation(
+        code="responsible_phone_invalid",
+        field="responsible_phone",
+        message=_(
+            "We could not read this phone number. Write eight digits for a Norwegian "
+            "number, or start with + and the country code."
+        ),
+    )
+    if len(phone) > 40:
+        raise invalid
+    try:
+        number = phonenumbers.parse(phone, "NO")
+    except phonenumbers.NumberParseException as error:
+        raise invalid from error
+    if not phonenumbers.is_valid_number(number):
+        raise invalid
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def check_reason(reason: str, *, max_length: int = 2000, required: bool = True) -> None:

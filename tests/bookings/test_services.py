@@ -41,6 +41,10 @@ def book(actor, resource, organisation, starts_at, ends_at, **kwargs) -> Booking
     )
 
 
+# Premises need someone present and responsible.
+RESPONSIBLE = {"responsible_name": "Kari Kontakt", "responsible_phone": "+47 912 34 567"}
+
+
 def refused(call, *args, **kwargs) -> RuleViolation:
     with pytest.raises(RuleViolation) as caught:
         call(*args, **kwargs)
@@ -107,6 +111,48 @@ def test_staff_book_on_behalf_of_an_organisation(ctx):
     assert book(
         factories.national_coordinator(), ctx.room, ctx.organisation, at(ctx.day, 12), at(ctx.day, 13)
     )
+
+
+def test_staff_bookings_on_behalf_are_confirmed_at_once_where_members_must_ask(ctx):
+    Resource.objects.filter(pk=ctx.room.pk).update(requires_approval=True)
+    adviser = factories.staff(ctx.centre)
+
+    on_behalf = book(adviser, ctx.room, ctx.organisation, at(ctx.day, 10), at(ctx.day, 11))
+    asked = book(ctx.person, ctx.room, ctx.organisation, at(ctx.day, 12), at(ctx.day, 13))
+
+    assert on_behalf.status == BookingStatus.CONFIRMED
+    assert AuditEntry.objects.filter(action="booking.created", actor=adviser).exists()
+    assert asked.status == BookingStatus.REQUESTED
+
+
+def test_staff_of_another_centre_cannot_book_on_behalf(ctx):
+    elsewhere = factories.staff(factories.CentreFactory())
+    before = stored()
+    assert refused(book, elsewhere, ctx.room, ctx.organisation, at(ctx.day, 10), at(ctx.day, 11)).code == (
+        "not_allowed"
+    )
+    assert stored() == before
+
+
+def test_premises_keep_the_responsible_person_with_the_phone_in_e164(ctx):
+    hall = factories.ResourceFactory.premises(centre=ctx.centre)
+    booking = book(
+        ctx.person,
+        hall,
+        ctx.organisation,
+        at(ctx.day, 18),
+        at(ctx.day, 22),
+        responsible_name="  Kari Kontakt ",
+        responsible_phone="912 34 567",
+    )
+    booking.refresh_from_db()
+    assert (booking.responsible_name, booking.responsible_phone) == ("Kari Kontakt", "+4791234567")
+
+
+def test_other_kinds_do_not_keep_a_responsible_person(ctx):
+    booking = book(ctx.person, ctx.room, ctx.organisation, at(ctx.day, 10), at(ctx.day, 11), **RESPONSIBLE)
+    booking.refresh_from_db()
+    assert (booking.responsible_name, booking.responsible_phone) == ("", "")
 
 
 def test_touching_bookings_do_not_clash(ctx):
@@ -202,6 +248,24 @@ CASES = {
     "premises_only_outside_opening_hours": lambda c: {
         "resource": factories.ResourceFactory.premises(centre=c.centre)
     },
+    "responsible_person_required": lambda c: {
+        "resource": factories.ResourceFactory.premises(centre=c.centre),
+        "starts_at": at(c.day, 18),
+        "ends_at": at(c.day, 21),
+    },
+    "responsible_phone_required": lambda c: {
+        "resource": factories.ResourceFactory.premises(centre=c.centre),
+        "starts_at": at(c.day, 18),
+        "ends_at": at(c.day, 21),
+        "responsible_name": "Kari Kontakt",
+    },
+    "responsible_phone_invalid": lambda c: {
+        "resource": factories.ResourceFactory.premises(centre=c.centre),
+        "starts_at": at(c.day, 18),
+        "ends_at": at(c.day, 21),
+        **RESPONSIBLE,
+        "responsible_phone": "123",
+    },
     "closed_holiday": _arrange_holiday,
     "closed": lambda c: (
         Closure.objects.create(centre=c.centre, starts_on=c.day, ends_on=c.day, reason="Fagdag") and {}
@@ -292,7 +356,15 @@ def test_an_agreement_at_another_centre_does_not_count(ctx):
 
 def test_premises_in_the_evening_and_a_desk_for_weeks(ctx):
     hall = factories.ResourceFactory.premises(centre=ctx.centre)
-    assert book(ctx.person, hall, ctx.organisation, at(ctx.day, 17), at(ctx.day, 22), expected_people=50)
+    assert book(
+        ctx.person,
+        hall,
+        ctx.organisation,
+        at(ctx.day, 17),
+        at(ctx.day, 22),
+        expected_people=50,
+        **RESPONSIBLE,
+    )
     desk = factories.ResourceFactory.desk(centre=ctx.centre)
     last_day = factories.bookable_day(weekday=3, after=ctx.day + dt.timedelta(days=20))
     assert book(ctx.person, desk, ctx.organisation, at(ctx.day, 9), at(last_day, 16))
@@ -317,14 +389,14 @@ def test_premises_on_the_night_the_clocks_go_back(ctx):
     Agreement.objects.filter(organisation=ctx.organisation).update(valid_until=night + dt.timedelta(days=10))
     starts_at, ends_at = at(night, 1, 30), at(night, 3, 30)  # three real hours
 
-    booking = book(ctx.person, hall, ctx.organisation, starts_at, ends_at)
+    booking = book(ctx.person, hall, ctx.organisation, starts_at, ends_at, **RESPONSIBLE)
     booking.refresh_from_db()
     assert booking.ends_at - booking.starts_at == dt.timedelta(hours=3)
 
     Resource.objects.filter(pk=hall.pk).update(max_duration_minutes=150)
     other, someone = factories.booker(ctx.centre)
     Agreement.objects.filter(organisation=other).update(valid_until=night + dt.timedelta(days=10))
-    assert refused(book, someone, hall, other, starts_at, ends_at).code == "too_long"
+    assert refused(book, someone, hall, other, starts_at, ends_at, **RESPONSIBLE).code == "too_long"
 
 
 def test_the_buffer_is_added_in_real_time_on_the_night_the_clocks_go_back(ctx):
@@ -333,14 +405,14 @@ def test_the_buffer_is_added_in_real_time_on_the_night_the_clocks_go_back(ctx):
     hall = factories.ResourceFactory.premises(centre=ctx.centre, max_horizon_days=400, buffer_minutes=60)
     Agreement.objects.filter(organisation=ctx.organisation).update(valid_until=night + dt.timedelta(days=10))
 
-    booking = book(ctx.person, hall, ctx.organisation, at(night, 0, 30), at(night, 2, 30))
+    booking = book(ctx.person, hall, ctx.organisation, at(night, 0, 30), at(night, 2, 30), **RESPONSIBLE)
 
     occupied_until = booking.occupancies.get().ends_at
     assert occupied_until == at(night, 2, 30).astimezone(dt.UTC) + dt.timedelta(hours=1)
     assert occupied_until.astimezone(clock.OSLO).fold == 1
     other, someone = factories.booker(ctx.centre)
     Agreement.objects.filter(organisation=other).update(valid_until=night + dt.timedelta(days=10))
-    assert book(someone, hall, other, occupied_until, occupied_until + dt.timedelta(hours=2))
+    assert book(someone, hall, other, occupied_until, occupied_until + dt.timedelta(hours=2), **RESPONSIBLE)
 
 
 # --- Halls and their parts ------------------------------------------------------------

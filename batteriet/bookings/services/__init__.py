@@ -65,21 +65,28 @@ def booking_create(
     purpose: str,
     expected_people: int | None = None,
     quantity: int = 1,
+    responsible_name: str = "",
+    responsible_phone: str = "",
 ) -> Booking:
-    """An organisation books a resource: confirmed at once, or requested when staff approve."""
+    """An organisation books a resource: confirmed at once, or requested when staff approve.
+
+    Staff of the centre who book on an organisation's behalf are the ones who would
+    approve it, so their bookings are confirmed at once. Premises need a responsible
+    person with a phone number (stored in E.164); other kinds do not keep one.
+    """
     now = clock.now()
     rules.check_interval(starts_at=starts_at, ends_at=ends_at, now=now)
     starts_at, ends_at = _utc(starts_at), _utc(ends_at)
     rules.check_purpose(purpose)
+    responsible_phone = rules.responsible_phone_e164(responsible_phone)
     with transaction.atomic(durable=True):
         resource = Resource.objects.select_related("centre").get(pk=resource.pk)
         organisation = Organisation.objects.get(pk=organisation.pk)
         _check_resource_open(resource)
-        if not (
-            organisation_permissions.is_member(actor, organisation)
-            or centre_permissions.is_staff_at(actor, resource.centre)
-        ):
+        is_staff = centre_permissions.is_staff_at(actor, resource.centre)
+        if not (is_staff or organisation_permissions.is_member(actor, organisation)):
             raise _not_allowed()
+        is_premises = resource.kind == ResourceKind.PREMISES
         rules.check_organisation_may_book(
             is_approved=organisation.is_approved, is_partner=organisation.is_partner
         )
@@ -90,6 +97,7 @@ def booking_create(
         rules.check_agreement(
             has_agreement_for_whole_period=_has_agreement_for(organisation, resource, starts_at, ends_at)
         )
+        rules.check_responsible_person(kind=resource.kind, name=responsible_name, phone=responsible_phone)
         # The quota lock: parallel requests of one organisation count one after another.
         Organisation.objects.select_for_update().values_list("pk", flat=True).get(pk=organisation.pk)
         rules.check_quota(
@@ -102,10 +110,14 @@ def booking_create(
             booked_by=actor,
             starts_at=starts_at,
             ends_at=ends_at,
-            status=BookingStatus.REQUESTED if resource.requires_approval else BookingStatus.CONFIRMED,
+            status=BookingStatus.REQUESTED
+            if resource.requires_approval and not is_staff
+            else BookingStatus.CONFIRMED,
             purpose=purpose.strip(),
             expected_people=expected_people,
             quantity=quantity,
+            responsible_name=responsible_name.strip() if is_premises else "",
+            responsible_phone=responsible_phone if is_premises else "",
         )
         _claim(booking)
         _record(actor, booking, "requested" if booking.status == BookingStatus.REQUESTED else "created")
@@ -204,6 +216,7 @@ def booking_decline(*, actor: User, booking: Booking, reason: str) -> Booking:
             {"status": [BookingStatus.REQUESTED, BookingStatus.DECLINED], "reason": booking.decision_reason},
         )
         send_on_commit(booking, Notice.DECLINED)
+        _offer_freed_time(booking)
     return booking
 
 
@@ -239,6 +252,7 @@ def booking_cancel(*, actor: User, booking: Booking, reason: str = "") -> Bookin
             {"status": [old_status, BookingStatus.CANCELLED], "reason": booking.cancel_reason},
         )
         send_on_commit(booking, Notice.CANCELLED)
+        _offer_freed_time(booking)
     return booking
 
 
@@ -420,6 +434,15 @@ def _claim(booking: Booking) -> None:
             clash_starts_at=clash.starts_at if clash else None,
             clash_ends_at=clash.ends_at if clash else None,
         ) from error
+
+
+def _offer_freed_time(booking: Booking) -> None:
+    """Offer the time `booking` gave up to whoever waits for it (inside the caller's transaction)."""
+    from batteriet.bookings.services import waitlist  # waitlist builds on this module
+
+    waitlist.waitlist_offer_freed(
+        resource_id=booking.resource_id, starts_at=booking.starts_at, ends_at=booking.ends_at
+    )
 
 
 def _utc(moment: dt.datetime) -> dt.datetime:
