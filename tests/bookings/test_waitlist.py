@@ -488,3 +488,13 @@ def test_a_confirmed_hold_cannot_be_answered_again(ctx):
         == "booking_wrong_state"
     )
     assert Occupancy.objects.filter(booking=held).count() == 1
+
+
+def test_a_moved_booking_offers_its_old_time(ctx):
+    first, _second = line_up(ctx)
+
+    services.booking_move(
+        actor=ctx.holder_person, booking=ctx.taken, starts_at=at(ctx.day, 14), ends_at=at(ctx.day, 16)
+    )
+
+    assert offer_of(first).starts_at == at(ctx.day, 10)

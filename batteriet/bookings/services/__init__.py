@@ -291,6 +291,7 @@ def booking_move(
         old_status = booking.status
         if not is_staff and target.requires_approval:
             booking.status = BookingStatus.REQUESTED
+        freed = (booking.resource_id, booking.starts_at, booking.ends_at)
         booking.occupancies.all().delete()
         booking.resource, booking.starts_at, booking.ends_at = target, starts_at, ends_at
         _claim(booking)
@@ -300,6 +301,7 @@ def booking_move(
             changes["status"] = [old_status, booking.status]
         _record(actor, booking, "moved", {**changes, "reason": reason.strip()})
         send_on_commit(booking, Notice.CHANGED)
+        _offer_freed_time(booking, freed)
     return booking
 
 
@@ -436,13 +438,13 @@ def _claim(booking: Booking) -> None:
         ) from error
 
 
-def _offer_freed_time(booking: Booking) -> None:
-    """Offer the time `booking` gave up to whoever waits for it (inside the caller's transaction)."""
+def _offer_freed_time(booking: Booking, freed: tuple[int, dt.datetime, dt.datetime] | None = None) -> None:
+    """Offer the time `booking` gave up (or `freed`: resource id, start, end) to whoever waits
+    for it, inside the caller's transaction."""
     from batteriet.bookings.services import waitlist  # waitlist builds on this module
 
-    waitlist.waitlist_offer_freed(
-        resource_id=booking.resource_id, starts_at=booking.starts_at, ends_at=booking.ends_at
-    )
+    resource_id, starts_at, ends_at = freed or (booking.resource_id, booking.starts_at, booking.ends_at)
+    waitlist.waitlist_offer_freed(resource_id=resource_id, starts_at=starts_at, ends_at=ends_at)
 
 
 def _utc(moment: dt.datetime) -> dt.datetime:
