@@ -1,11 +1,13 @@
 """The waiting list: join only a taken time, offers in line, holds that block, confirm, pass on, expire."""
 
 import datetime as dt
+import io
 from types import SimpleNamespace
 from unittest import mock
 
 import pytest
 from django.core import mail
+from django.core.management import call_command
 
 from batteriet.bookings import services
 from batteriet.bookings.models import (
@@ -498,3 +500,15 @@ def test_a_moved_booking_offers_its_old_time(ctx):
     )
 
     assert offer_of(first).starts_at == at(ctx.day, 10)
+
+
+def test_the_booking_job_passes_expired_holds_on(ctx):
+    first, second = line_up(ctx)
+    cancel(ctx.taken)
+    output = io.StringIO()
+
+    with frozen(offer_of(first).hold_expires_at):
+        call_command("booking_jobs", stdout=output)
+
+    assert "passed on: 1." in output.getvalue()
+    assert offer_of(second).status == BookingStatus.HELD
