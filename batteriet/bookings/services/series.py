@@ -21,7 +21,7 @@ from django.utils.translation import ngettext
 from batteriet.accounts.models import User
 from batteriet.bookings import recurrence, rules, selectors
 from batteriet.bookings import services as booking_services
-from batteriet.bookings.models import Booking, BookingStatus, Resource, Series
+from batteriet.bookings.models import Booking, BookingStatus, Resource, ResourceKind, Series
 from batteriet.bookings.notices import Notice, send_on_commit
 from batteriet.centres import permissions as centre_permissions
 from batteriet.core import audit
@@ -44,6 +44,14 @@ class OccurrencePreview:
     reason: str = ""
 
 
+@dataclass(frozen=True)
+class Responsible:
+    """Premises: the person present and responsible at every time of the series."""
+
+    name: str = ""
+    phone: str = ""
+
+
 class SeriesRefused(RuleViolation):
     """Some times cannot be booked or changed, so nothing was. `refused` lists them."""
 
@@ -60,6 +68,7 @@ def series_preview(
     pattern: recurrence.Pattern,
     purpose: str,
     expected_people: int | None = None,
+    responsible: Responsible | None = None,
 ) -> list[OccurrencePreview]:
     """Every time of the pattern, each marked free or with the reason it cannot be booked.
 
@@ -68,7 +77,8 @@ def series_preview(
     """
     times = recurrence.occurrences(pattern)
     rules.check_purpose(purpose)
-    resource, organisation = _check_may_book(actor, resource, organisation, expected_people)
+    _responsible(resource, responsible)
+    resource, organisation, _is_staff = _check_may_book(actor, resource, organisation, expected_people)
     checker = _Checker(resource, organisation, now=clock.now())
     preview = []
     for starts_at, ends_at in times:
@@ -87,6 +97,7 @@ def series_create(
     pattern: recurrence.Pattern,
     purpose: str,
     expected_people: int | None = None,
+    responsible: Responsible | None = None,
     book: BookChoice = "free",
 ) -> Series:
     """Book the times of a pattern: the free ones ("free"), or all or nothing ("all").
@@ -98,8 +109,9 @@ def series_create(
         raise ValueError(f"book must be 'free' or 'all', not {book!r}")
     times = recurrence.occurrences(pattern)
     rules.check_purpose(purpose)
+    responsible = _responsible(resource, responsible)
     with transaction.atomic(durable=True):
-        resource, organisation = _check_may_book(actor, resource, organisation, expected_people)
+        resource, organisation, is_staff = _check_may_book(actor, resource, organisation, expected_people)
         # The quota lock, as for one booking: an organisation's requests count one after another.
         Organisation.objects.select_for_update().values_list("pk", flat=True).get(pk=organisation.pk)
         series = _new_series(actor, resource, organisation, pattern, purpose, expected_people)
@@ -107,7 +119,7 @@ def series_create(
         booked: list[Booking] = []
         refused: list[OccurrencePreview] = []
         for starts_at, ends_at in times:
-            booking = _occurrence(series, starts_at, ends_at)
+            booking = _occurrence(series, starts_at, ends_at, responsible=responsible, is_staff=is_staff)
             violation = checker.violation(starts_at, ends_at) or _claimed(booking)
             if violation is None:
                 checker.accept(starts_at, ends_at)
@@ -295,21 +307,33 @@ def _previewed(
 # --- Who may book, and what is written --------------------------------------------------
 def _check_may_book(
     actor: User, resource: Resource, organisation: Organisation, expected_people: int | None
-) -> tuple[Resource, Organisation]:
-    """The checks of one booking that concern the whole series. Returns fresh rows."""
+) -> tuple[Resource, Organisation, bool]:
+    """The checks of one booking that concern the whole series.
+
+    Returns fresh rows, and whether the actor is staff at the centre (who book on an
+    organisation's behalf, and whose bookings are confirmed at once).
+    """
     resource = Resource.objects.select_related("centre").get(pk=resource.pk)
     organisation = Organisation.objects.get(pk=organisation.pk)
     booking_services._check_resource_open(resource)
-    if not (
-        organisation_permissions.is_member(actor, organisation)
-        or centre_permissions.is_staff_at(actor, resource.centre)
-    ):
+    is_staff = centre_permissions.is_staff_at(actor, resource.centre)
+    if not (is_staff or organisation_permissions.is_member(actor, organisation)):
         raise booking_services._not_allowed()
     rules.check_organisation_may_book(
         is_approved=organisation.is_approved, is_partner=organisation.is_partner
     )
     rules.check_capacity(expected_people=expected_people, capacity=resource.capacity)
-    return resource, organisation
+    return resource, organisation, is_staff
+
+
+def _responsible(resource: Resource, responsible: Responsible | None) -> Responsible:
+    """The responsible person, checked as for one booking; kept for premises only."""
+    responsible = responsible or Responsible()
+    phone = rules.responsible_phone_e164(responsible.phone)
+    rules.check_responsible_person(kind=resource.kind, name=responsible.name, phone=phone)
+    if resource.kind != ResourceKind.PREMISES:
+        return Responsible()
+    return Responsible(name=responsible.name.strip(), phone=phone)
 
 
 def _new_series(
@@ -338,7 +362,14 @@ def _new_series(
     )
 
 
-def _occurrence(series: Series, starts_at: dt.datetime, ends_at: dt.datetime) -> Booking:
+def _occurrence(
+    series: Series,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    *,
+    responsible: Responsible,
+    is_staff: bool,
+) -> Booking:
     resource = series.resource
     return Booking(
         resource=resource,
@@ -347,9 +378,13 @@ def _occurrence(series: Series, starts_at: dt.datetime, ends_at: dt.datetime) ->
         series=series,
         starts_at=starts_at.astimezone(dt.UTC),
         ends_at=ends_at.astimezone(dt.UTC),
-        status=BookingStatus.REQUESTED if resource.requires_approval else BookingStatus.CONFIRMED,
+        status=BookingStatus.REQUESTED
+        if resource.requires_approval and not is_staff
+        else BookingStatus.CONFIRMED,
         purpose=series.purpose,
         expected_people=series.expected_people,
+        responsible_name=responsible.name,
+        responsible_phone=responsible.phone,
     )
 
 
