@@ -2,6 +2,8 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from batteriet.api.api import api
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path(settings.ADMIN_URL, admin.site.urls),
@@ -12,6 +14,8 @@ urlpatterns = [
     path("", include("batteriet.centres.urls")),
     path("", include("batteriet.organisations.urls")),
     path("", include("batteriet.bookings.urls")),
+    path("api/v1/", api.urls),
+    path("", include("batteriet.api.urls")),
 ]
 
 handler403 = "batteriet.core.views.forbidden"

@@ -1,0 +1,35 @@
+"""The JSON API at /api/v1/: one router per domain, one error shape, two ways to log in.
+
+The OpenAPI schema is at /api/v1/openapi.json. The interactive docs pages are off: they
+load scripts from a CDN, which our Content-Security-Policy forbids. See docs/api.md.
+"""
+
+from django.utils import translation
+from ninja import NinjaAPI
+
+from batteriet.api import auth, bookings, centres, errors
+
+api = NinjaAPI(
+    title="Batteriet API",
+    version="1",
+    description="Centres, resources, availability and bookings. See docs/api.md.",
+    urls_namespace="api",
+    docs_url=None,
+    auth=[auth.TokenAuth(), auth.SessionAuth()],
+)
+errors.install(api)
+
+
+def _keep_language(run):
+    """Authentication switches to the person's language; switch back when the answer is made."""
+
+    def wrapper(request, *args, **kwargs):
+        with translation.override(translation.get_language()):
+            return run(request, *args, **kwargs)
+
+    return wrapper
+
+
+api.add_decorator(_keep_language, mode="view")
+api.add_router("", centres.router)
+api.add_router("", bookings.router)
