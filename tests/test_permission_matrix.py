@@ -12,7 +12,8 @@ from dataclasses import dataclass
 import pytest
 from django.urls import get_resolver, reverse
 
-from batteriet.bookings.models import Booking, BookingStatus, Occupancy
+from batteriet.bookings.models import Booking, BookingStatus, CalendarFeed, Occupancy
+from batteriet.bookings.services import calendar_feeds
 from batteriet.core import time as clock
 from batteriet.core.models import AuditEntry
 from batteriet.organisations.models import (
@@ -90,6 +91,10 @@ class Row:
 
 def none(s):
     return []
+
+
+def _feed_token(organisation) -> str:
+    return calendar_feeds.calendar_feed_get_or_create(organisation=organisation).token
 
 
 ROWS = [
@@ -247,6 +252,15 @@ ROWS = [
     Row("bookings:approve", "A1", lambda s: [s.booking_a1.pk], POST_ONLY),
     Row("bookings:decline", "A1", lambda s: [s.booking_a1.pk], expect(ok=STAFF_A)),
     Row("bookings:decline", "B1", lambda s: [s.booking_b1.pk], expect(ok=STAFF_B)),
+    # Calendar feeds: calendar apps cannot log in; the private feed needs its secret token.
+    Row("bookings:calendar_feeds", "", none, ANY_LOGGED_IN),
+    Row("bookings:calendar_feed_reset", "A1", lambda s: [s.a1.pk], POST_ONLY),
+    Row("bookings:organisation_feed", "A1", lambda s: [_feed_token(s.a1)], EVERYONE),
+    Row("bookings:organisation_feed", "unknown", lambda s: ["ukjent"], expect(anonymous=404)),
+    Row("bookings:resource_feed", "room A", lambda s: [s.room_a.pk], EVERYONE),
+    Row("bookings:resource_feed", "missing", lambda s: [999_999], expect(anonymous=404)),
+    Row("bookings:centre_feed", "A", lambda s: [s.centre_a.slug], EVERYONE),
+    Row("bookings:centre_feed", "missing", lambda s: ["finnes-ikke"], expect(anonymous=404)),
 ]
 
 
@@ -450,6 +464,14 @@ ACTIONS = [
         lambda s, role: {"reason": "Rommet skal males den dagen."},
         frozenset(STAFF_A),
         lambda s: Booking.objects.get(pk=s.booking_a1.pk).status == BookingStatus.DECLINED,
+    ),
+    Action(
+        "calendar_feed_reset",
+        lambda s: reverse("bookings:calendar_feed_reset", args=[s.a1.pk]),
+        lambda s, role: {},
+        frozenset({"contact_a1"}),
+        lambda s: CalendarFeed.objects.get(organisation=s.a1).token != s.feed_token_a1,
+        prepare=lambda s: setattr(s, "feed_token_a1", _feed_token(s.a1)),
     ),
 ]
 

@@ -4,30 +4,48 @@ Tasks take ids, never objects, and read fresh data when they run.
 """
 
 from django.urls import reverse
+from django.utils import translation
 from django_tasks import task
 
+from batteriet.bookings import ics
 from batteriet.bookings.models import Booking
+from batteriet.bookings.notices import Notice
 from batteriet.core import mail
 from batteriet.organisations.tasks import _contacts
 
 
 @task()
 def send_booking_notice(*, booking_id: int, notice: str) -> None:
-    """Tell the organisation's contact persons (and the person who booked) about a change."""
+    """Tell the organisation's contact persons (and the person who booked) about a change.
+
+    Each notice has its own wording (`bookings/email/<notice>_*.txt`), and every e-mail
+    carries the booking as a calendar invitation that adds, updates or removes it.
+    """
+    notice = Notice(notice)
     booking = Booking.objects.select_related("resource", "resource__centre", "organisation", "booked_by").get(
         pk=booking_id
     )
-    recipients = dict(_contacts(booking.organisation))
-    if booking.booked_by is not None:
-        recipients[booking.booked_by.email] = booking.booked_by.language
-    for email, language in recipients.items():
+    if booking.organisation is None:
+        return
+    for email, language in _recipients(booking).items():
+        with translation.override(language):
+            invite = ics.invitation(booking, attendee_email=email)
         mail.send_templated(
             to=[email],
-            template="bookings/email/notice",
+            template=f"bookings/email/{notice}",
             context={
                 "booking": booking,
-                "notice": notice,
+                "centre": booking.resource.centre,
                 "url": reverse("bookings:detail", args=[booking.pk]),
             },
             language=language,
+            attachments=[("invite.ics", invite, f"text/calendar; method={ics.method_for(booking)}")],
         )
+
+
+def _recipients(booking: Booking) -> dict[str, str]:
+    """E-mail → language of the contact persons and of the person who booked."""
+    recipients = dict(_contacts(booking.organisation))
+    if booking.booked_by is not None and booking.booked_by.email:
+        recipients[booking.booked_by.email] = booking.booked_by.language
+    return recipients

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from batteriet.bookings import views, views_staff
+from batteriet.bookings import views, views_feeds, views_staff
 
 app_name = "bookings"
 urlpatterns = [
@@ -11,6 +11,16 @@ urlpatterns = [
     path("mine-bestillinger/", views.my_bookings, name="mine"),
     path("mine-bestillinger/<int:pk>/", views.booking_detail, name="detail"),
     path("mine-bestillinger/<int:pk>/avbestill/", views.booking_cancel, name="cancel"),
+    # Calendar feeds: no login (calendar apps cannot log in); the private one needs its token.
+    path("mine-bestillinger/kalender/", views_feeds.calendar_feeds, name="calendar_feeds"),
+    path(
+        "mine-bestillinger/kalender/<int:pk>/ny-adresse/",
+        views_feeds.calendar_feed_reset,
+        name="calendar_feed_reset",
+    ),
+    path("kalender/<str:token>.ics", views_feeds.organisation_feed, name="organisation_feed"),
+    path("bestill/ressurs/<int:pk>/kalender.ics", views_feeds.resource_feed, name="resource_feed"),
+    path("bestill/<slug:slug>/kalender.ics", views_feeds.centre_feed, name="centre_feed"),
     # For centre staff.
     path("ansatt/bestillinger/", views_staff.staff_queue, name="staff_queue"),
     path("ansatt/bestillinger/<int:pk>/godkjenn/", views_staff.booking_approve, name="approve"),
