@@ -448,3 +448,14 @@ def booking_row(resource, organisation, starts_at: dt.datetime, ends_at: dt.date
             booking=booking, resource=resource, starts_at=starts_at, ends_at=ends_at + resource.buffer
         )
     return booking
+
+
+def loan_row(resource, organisation, starts_at: dt.datetime, ends_at: dt.datetime, **fields):
+    """A confirmed loan of equipment, a desk or premises, written straight to the database.
+
+    Pass `checked_out_at` / `checked_in_at` for equipment already picked up or returned.
+    """
+    from batteriet.bookings.models import BookingStatus
+
+    fields.setdefault("status", BookingStatus.CONFIRMED)
+    return booking_row(resource, organisation, starts_at, ends_at, **fields)

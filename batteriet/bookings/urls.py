@@ -1,6 +1,6 @@
 from django.urls import path
 
-from batteriet.bookings import views, views_feeds, views_staff
+from batteriet.bookings import views, views_feeds, views_loans, views_staff
 
 app_name = "bookings"
 urlpatterns = [
@@ -25,4 +25,13 @@ urlpatterns = [
     path("ansatt/bestillinger/", views_staff.staff_queue, name="staff_queue"),
     path("ansatt/bestillinger/<int:pk>/godkjenn/", views_staff.booking_approve, name="approve"),
     path("ansatt/bestillinger/<int:pk>/avsla/", views_staff.booking_decline, name="decline"),
+    # After booking: equipment hand-over, desks, premises (see views_loans).
+    path("ansatt/utlan/", views_loans.loans_overview, name="loans"),
+    path("ansatt/utlan/<int:pk>/utlevert/", views_loans.loan_check_out, name="loan_check_out"),
+    path("ansatt/utlan/<int:pk>/levert-tilbake/", views_loans.loan_check_in, name="loan_check_in"),
+    path("ansatt/utlan/<int:pk>/gjennomgang/", views_loans.desk_review, name="desk_review"),
+    path("ansatt/utlan/<int:pk>/utskrifter/", views_loans.desk_prints, name="desk_prints"),
+    path("ansatt/utlan/<int:pk>/nokkel/", views_loans.handover_note, name="handover_note"),
+    path("ansatt/utlan/<int:pk>/fulgt-opp/", views_loans.incident_handled, name="incident_handled"),
+    path("mine-bestillinger/<int:pk>/sjekkliste/", views_loans.closing_checklist, name="checklist"),
 ]

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from batteriet.bookings import forms, permissions, selectors, services, week
+from batteriet.bookings import forms, permissions, selectors, services, views_loans, week
 from batteriet.bookings.models import BookingStatus
 from batteriet.centres.models import Centre
 from batteriet.core import time as clock
@@ -123,7 +123,11 @@ def booking_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "bookings/booking_detail.html",
-        {"booking": booking, "can_cancel": booking.is_blocking and booking.ends_at > clock.now()},
+        {
+            "booking": booking,
+            "can_cancel": booking.is_blocking and booking.ends_at > clock.now(),
+            "after_use": views_loans.after_use_for(request, booking),
+        },
     )
 
 
