@@ -213,6 +213,10 @@ TASKS = {
     }
 }
 
+# --- Bookings -------------------------------------------------------------------------
+# A time offered from the waiting list is held this long for the organisation to confirm.
+BOOKING_HOLD_HOURS = int(env_str("BOOKING_HOLD_HOURS", default="24"))
+
 # --- Security -------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -23,7 +23,14 @@ from django.utils.translation import gettext_lazy as _
 from batteriet.accounts.models import User
 from batteriet.bookings import rules, selectors
 from batteriet.bookings import services as booking_services
-from batteriet.bookings.models import Booking, BookingStatus, Resource, WaitlistEntry, WaitlistStatus
+from batteriet.bookings.models import (
+    Booking,
+    BookingStatus,
+    Resource,
+    ResourceKind,
+    WaitlistEntry,
+    WaitlistStatus,
+)
 from batteriet.bookings.notices import Notice, send_on_commit
 from batteriet.core import audit
 from batteriet.core import time as clock
@@ -151,20 +158,24 @@ def waitlist_offer_freed(*, resource_id: int, starts_at: dt.datetime, ends_at: d
     return holds
 
 
-def waitlist_offer_accept(*, actor: User, booking: Booking) -> Booking:
+def waitlist_offer_accept(
+    *, actor: User, booking: Booking, responsible_name: str = "", responsible_phone: str = ""
+) -> Booking:
     """The organisation confirms a time held for it: booked, or requested where staff approve.
 
-    Holds on this resource that have run out are let go first (the job may not have run
-    yet), so a hold is never confirmed after its deadline.
+    Premises need a responsible person, as when booking. Holds on this resource that
+    have run out are let go first (the job may not have run yet), so a hold is never
+    confirmed after its deadline.
     """
     now = clock.now()
+    responsible = {"name": responsible_name.strip(), "phone": rules.responsible_phone_e164(responsible_phone)}
     with transaction.atomic(durable=True):
         _release_expired_holds(Booking.objects.filter(resource_id=booking.resource_id), now=now)
         booking = _locked_booking(booking.pk)
         _check_member(actor, booking)
         expired = booking.status == BookingStatus.EXPIRED
         if not expired:
-            _confirm_held(actor, booking, now=now)
+            _confirm_held(actor, booking, responsible=responsible)
     if expired:
         raise _hold_expired()
     return booking
@@ -249,13 +260,16 @@ def _may_still_book(entry: WaitlistEntry, resource: Resource) -> bool:
     return resource.is_active
 
 
-def _confirm_held(actor: User, booking: Booking, *, now: dt.datetime) -> None:
+def _confirm_held(actor: User, booking: Booking, *, responsible: dict[str, str]) -> None:
     """Turn a hold into a booking. Its time is claimed afresh, as an approval does."""
     if booking.status != BookingStatus.HELD:
         raise booking_services._wrong_state()
     _check_may_book(
         booking.organisation, booking.resource, starts_at=booking.starts_at, ends_at=booking.ends_at
     )
+    rules.check_responsible_person(kind=booking.resource.kind, **responsible)
+    if booking.resource.kind == ResourceKind.PREMISES:
+        booking.responsible_name, booking.responsible_phone = responsible["name"], responsible["phone"]
     booking.occupancies.all().delete()
     booking.status = (
         BookingStatus.REQUESTED if booking.resource.requires_approval else BookingStatus.CONFIRMED
