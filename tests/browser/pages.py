@@ -68,6 +68,7 @@ def _booking(site: Site) -> list[Page]:
             ("bookings:create", [site.room.pk]),
             "bookings:mine",
             ("bookings:detail", [site.booking.pk]),
+            "bookings:calendar_feeds",
         ),
         Page(reverse("bookings:create", args=[site.room.pk]), submit_empty=True),
     ]
