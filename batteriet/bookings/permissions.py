@@ -9,7 +9,7 @@ import rules
 from django.db.models import QuerySet
 from django.http import Http404
 
-from batteriet.bookings.models import Booking, Resource
+from batteriet.bookings.models import Booking, Resource, Series
 from batteriet.centres import permissions as centre_permissions
 from batteriet.organisations import permissions as organisation_permissions
 from batteriet.organisations.models import Organisation, OrganisationKind, OrganisationStatus
@@ -50,6 +50,19 @@ def bookable_organisations(user) -> QuerySet[Organisation]:
 
 def organisation_ids_for_member(user) -> list[int]:
     return list(Organisation.objects.filter(memberships__user=user).values_list("pk", flat=True))
+
+
+def get_series_for_view(user, pk: int) -> Series:
+    """A recurring booking of one of the user's organisations or at one of their centres, or 404."""
+    series = (
+        Series.objects.select_related("resource", "resource__centre", "organisation").filter(pk=pk).first()
+    )
+    if series is None or not (
+        (series.organisation is not None and organisation_permissions.is_member(user, series.organisation))
+        or centre_permissions.is_staff_at(user, series.resource.centre)
+    ):
+        raise Http404
+    return series
 
 
 def get_resource_for_booking(pk: int) -> Resource:

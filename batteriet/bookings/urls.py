@@ -1,6 +1,6 @@
 from django.urls import path
 
-from batteriet.bookings import views, views_feeds, views_loans, views_staff
+from batteriet.bookings import views, views_feeds, views_loans, views_series, views_staff
 
 app_name = "bookings"
 urlpatterns = [
@@ -11,6 +11,20 @@ urlpatterns = [
     path("mine-bestillinger/", views.my_bookings, name="mine"),
     path("mine-bestillinger/<int:pk>/", views.booking_detail, name="detail"),
     path("mine-bestillinger/<int:pk>/avbestill/", views.booking_cancel, name="cancel"),
+    # Recurring bookings (see views_series).
+    path("bestill/ressurs/<int:pk>/gjentakende/", views_series.series_create, name="series_create"),
+    path("bestill/ressurs/<int:pk>/gjentakende/bekreft/", views_series.series_confirm, name="series_confirm"),
+    path("mine-bestillinger/serie/<int:pk>/", views_series.series_detail, name="series_detail"),
+    path(
+        "mine-bestillinger/<int:pk>/avbestill-resten/",
+        views_series.series_cancel_from,
+        name="series_cancel_from",
+    ),
+    path(
+        "mine-bestillinger/<int:pk>/endre-resten/",
+        views_series.series_change_from,
+        name="series_change_from",
+    ),
     # Calendar feeds: no login (calendar apps cannot log in); the private one needs its token.
     path("mine-bestillinger/kalender/", views_feeds.calendar_feeds, name="calendar_feeds"),
     path(
