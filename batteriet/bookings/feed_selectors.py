@@ -6,6 +6,7 @@ three months back, with cancelled and declined ones so calendar apps remove them
 """
 
 import datetime as dt
+import re
 
 from django.db.models import Max, QuerySet
 from django.http import Http404
@@ -16,6 +17,7 @@ from batteriet.organisations.models import Organisation
 
 PUBLIC_PAST = dt.timedelta(days=30)
 PRIVATE_PAST = dt.timedelta(days=90)
+TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 FEED_LIMIT = 5000  # far above a year of one centre's bookings; keeps a feed's size bounded
 
 
@@ -63,7 +65,10 @@ def organisation_feed_bookings(organisation: Organisation, *, now: dt.datetime) 
 
 
 def feed_by_token_or_404(token: str) -> CalendarFeed:
+    """The feed with this token; anything that is not a token is not looked up at all."""
+    if not TOKEN_SHAPE.fullmatch(token):
+        raise Http404
     feed = CalendarFeed.objects.select_related("organisation").filter(token=token).first()
-    if feed is None or not token:
+    if feed is None:
         raise Http404
     return feed

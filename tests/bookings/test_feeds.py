@@ -4,6 +4,8 @@ import datetime as dt
 
 import icalendar
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from batteriet.bookings.models import BookingStatus, CalendarFeed
@@ -292,3 +294,45 @@ def test_public_addresses_are_shown_where_people_book(client, centre, room, orgs
     assert reverse("bookings:centre_feed", args=[centre.slug]) in centre_page
     mine = client.get(reverse("bookings:mine")).content.decode()
     assert reverse("bookings:calendar_feeds") in mine
+
+
+# --- Bad input and the number of queries ---------------------------------------------------
+@pytest.mark.parametrize("token", ["x" * 500, "æøå", "%00", "..", " ", "a.b"])
+def test_any_token_that_is_not_one_is_404(client, orgs, token):
+    calendar_feeds.calendar_feed_get_or_create(organisation=orgs["a"])
+    assert client.get(f"/kalender/{token}.ics").status_code == 404
+
+
+def test_reset_by_get_changes_nothing(client, orgs):
+    token = calendar_feeds.calendar_feed_get_or_create(organisation=orgs["a"]).token
+    client.force_login(orgs["contact_a"])
+    assert client.get(reverse("bookings:calendar_feed_reset", args=[orgs["a"].pk])).status_code == 405
+    assert CalendarFeed.objects.get(organisation=orgs["a"]).token == token
+
+
+def _count_queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_feeds_take_the_same_number_of_queries_however_many_bookings(client, centre, room, orgs, day):
+    feed = calendar_feeds.calendar_feed_get_or_create(organisation=orgs["a"])
+    urls = [
+        reverse("bookings:resource_feed", args=[room.pk]),
+        reverse("bookings:centre_feed", args=[centre.slug]),
+        reverse("bookings:organisation_feed", args=[feed.token]),
+    ]
+    factories.booking_row(room, orgs["a"], at(day, 9), at(day, 10), status=BookingStatus.CONFIRMED)
+    few = [_count_queries(client, url) for url in urls]
+    for offset in range(1, 15):
+        factories.booking_row(
+            room,
+            orgs["a"],
+            at(day + dt.timedelta(days=offset), 9),
+            at(day + dt.timedelta(days=offset), 10),
+            status=BookingStatus.CONFIRMED,
+        )
+    many = [_count_queries(client, url) for url in urls]
+    assert few == many
+    assert max(many) <= 5

@@ -215,8 +215,9 @@ def test_overdue_notice_goes_out_once(centre, people, mailoutbox, django_capture
         booked_by=booker,
         checked_out_at=out,
     )
+    # Equipment counts by quantity; separate items keep the occupied-time rows apart.
     returned = factories.booking_row(
-        projector,
+        factories.ResourceFactory.equipment(centre=centre),
         organisation,
         starts,
         ended,
@@ -225,7 +226,11 @@ def test_overdue_notice_goes_out_once(centre, people, mailoutbox, django_capture
         checked_in_at=ended,
     )
     never_picked_up = factories.booking_row(
-        projector, organisation, starts, ended, status=BookingStatus.CONFIRMED
+        factories.ResourceFactory.equipment(centre=centre),
+        organisation,
+        starts,
+        ended,
+        status=BookingStatus.CONFIRMED,
     )
 
     with django_capture_on_commit_callbacks(execute=True):
