@@ -97,6 +97,25 @@ def _feed_token(organisation) -> str:
     return calendar_feeds.calendar_feed_get_or_create(organisation=organisation).token
 
 
+def _series_booking(organisation, room) -> Booking:
+    """A time of a weekly recurring booking of `organisation`, written straight to the database."""
+    from batteriet.bookings.models import Series
+
+    day = factories.bookable_day(weeks_ahead=2)
+    series = Series.objects.create(
+        resource=room,
+        organisation=organisation,
+        weekdays=[day.weekday()],
+        first_day=day,
+        count=1,
+        starts_at_time=dt.time(12),
+        ends_at_time=dt.time(13),
+    )
+    return factories.booking_row(
+        room, organisation, factories.at(day, 12), factories.at(day, 13), series=series
+    )
+
+
 ROWS = [
     # Public pages.
     Row("core:home", "", none, EVERYONE),
@@ -248,6 +267,49 @@ ROWS = [
     Row("bookings:detail", "A1", lambda s: [s.booking_a1.pk], expect(ok=MEMBERS_A1 | STAFF_A)),
     Row("bookings:detail", "B1", lambda s: [s.booking_b1.pk], expect(ok={"contact_b1"} | STAFF_B)),
     Row("bookings:cancel", "A1", lambda s: [s.booking_a1.pk], POST_ONLY),
+    # Recurring bookings: the form for those who may book; a series and its later times
+    # for its organisation and the centre's staff.
+    Row("bookings:series_create", "room A", lambda s: [s.room_a.pk], expect(ok=BOOKERS, rest=403)),
+    Row("bookings:series_create", "missing", lambda s: [999_999], expect()),
+    Row("bookings:series_confirm", "room A", lambda s: [s.room_a.pk], POST_ONLY),
+    Row(
+        "bookings:series_detail",
+        "A1",
+        lambda s: [_series_booking(s.a1, s.room_a).series_id],
+        expect(ok=MEMBERS_A1 | STAFF_A),
+    ),
+    Row(
+        "bookings:series_detail",
+        "B1",
+        lambda s: [_series_booking(s.b1, s.room_b).series_id],
+        expect(ok={"contact_b1"} | STAFF_B),
+    ),
+    Row("bookings:series_detail", "missing", lambda s: [999_999], expect()),
+    Row(
+        "bookings:series_cancel_from",
+        "A1",
+        lambda s: [_series_booking(s.a1, s.room_a).pk],
+        expect(ok=MEMBERS_A1 | STAFF_A),
+    ),
+    Row(
+        "bookings:series_cancel_from",
+        "B1",
+        lambda s: [_series_booking(s.b1, s.room_b).pk],
+        expect(ok={"contact_b1"} | STAFF_B),
+    ),
+    Row("bookings:series_cancel_from", "single A1", lambda s: [s.booking_a1.pk], expect()),
+    Row(
+        "bookings:series_change_from",
+        "A1",
+        lambda s: [_series_booking(s.a1, s.room_a).pk],
+        expect(ok=MEMBERS_A1 | STAFF_A),
+    ),
+    Row(
+        "bookings:series_change_from",
+        "B1",
+        lambda s: [_series_booking(s.b1, s.room_b).pk],
+        expect(ok={"contact_b1"} | STAFF_B),
+    ),
     Row("bookings:staff_queue", "", none, expect(ok=STAFF, rest=403)),
     Row("bookings:approve", "A1", lambda s: [s.booking_a1.pk], POST_ONLY),
     Row("bookings:decline", "A1", lambda s: [s.booking_a1.pk], expect(ok=STAFF_A)),
@@ -331,6 +393,9 @@ OBJECT_URLS = [
     ("organisations:agreement_terminate", lambda s: s.agreement_b1_signed.pk),
     ("bookings:detail", lambda s: s.booking_b1.pk),
     ("bookings:decline", lambda s: s.booking_b1.pk),
+    ("bookings:series_detail", lambda s: _series_booking(s.b1, s.room_b).series_id),
+    ("bookings:series_cancel_from", lambda s: _series_booking(s.b1, s.room_b).pk),
+    ("bookings:series_change_from", lambda s: _series_booking(s.b1, s.room_b).pk),
 ]
 
 
@@ -457,6 +522,22 @@ ACTIONS = [
         lambda s, role: {},
         frozenset(STAFF_A),
         lambda s: Booking.objects.get(pk=s.booking_a1.pk).status == BookingStatus.CONFIRMED,
+    ),
+    Action(
+        "series_cancel_from",
+        lambda s: reverse("bookings:series_cancel_from", args=[s.series_a1.pk]),
+        lambda s, role: {"reason": ""},
+        frozenset(MEMBERS_A1 | STAFF_A),
+        lambda s: Booking.objects.get(pk=s.series_a1.pk).status == BookingStatus.CANCELLED,
+        prepare=lambda s: setattr(s, "series_a1", _series_booking(s.a1, s.room_a)),
+    ),
+    Action(
+        "series_change_from",
+        lambda s: reverse("bookings:series_change_from", args=[s.series_a1.pk]),
+        lambda s, role: {"starts_at": "13:00", "ends_at": "14:00"},
+        frozenset(MEMBERS_A1 | STAFF_A),
+        lambda s: Booking.objects.get(pk=s.series_a1.pk).starts_at.astimezone(clock.OSLO).hour == 13,
+        prepare=lambda s: setattr(s, "series_a1", _series_booking(s.a1, s.room_a)),
     ),
     Action(
         "booking_decline",
