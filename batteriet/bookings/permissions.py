@@ -98,3 +98,16 @@ def get_booking_for_cancel(user, pk: int) -> Booking:
 
 def get_booking_for_decision(user, pk: int) -> Booking:
     return _get(user, pk, "bookings.decide_booking")
+
+
+def get_booking_for_staff_change(user, pk: int) -> Booking:
+    """A booking staff of its centre may move or cancel, or 404."""
+    return _get(user, pk, "bookings.decide_booking")
+
+
+def get_resource_for_staff(user, pk) -> Resource:
+    """An active resource at one of the user's centres, or 404."""
+    resource = Resource.objects.select_related("centre").filter(pk=pk, is_active=True).first()
+    if resource is None or not centre_permissions.is_staff_at(user, resource.centre):
+        raise Http404
+    return resource

@@ -14,6 +14,9 @@ from django.db.models import BooleanField, Case, IntegerField, Q, QuerySet, Valu
 from batteriet.bookings import rules
 from batteriet.bookings.models import Booking, BookingStatus, Closure, Occupancy, Resource, ResourceKind
 from batteriet.centres.models import Centre, OpeningHours
+from batteriet.core import time as clock
+from batteriet.core.errors import RuleViolation
+from batteriet.organisations.models import AgreementStatus, Organisation, OrganisationKind, OrganisationStatus
 
 
 class BusyKind(StrEnum):
@@ -256,6 +259,131 @@ def resources_of_centre(centre: Centre) -> QuerySet[Resource]:
         Resource.objects.filter(centre=centre, is_active=True)
         .annotate(kind_order=Case(*kinds, default=Value(len(kinds))))
         .order_by("kind_order", "name")
+    )
+
+
+@dataclass(frozen=True)
+class FreeRoomFilters:
+    """What "find a free room" asks for. `kind` None: rooms, premises and desks."""
+
+    min_people: int | None = None
+    kind: str | None = None
+    step_free: bool = False
+    hearing_loop: bool = False
+    accessible_toilet: bool = False
+
+
+def free_resources(
+    centre: Centre,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    filters: FreeRoomFilters,
+    *,
+    now: dt.datetime,
+) -> list[Resource]:
+    """Rooms, premises and desks of a centre that could be booked for all of [starts_at, ends_at).
+
+    Free (no occupied time clashes, the buffer after the new booking included) and
+    bookable then (notice, horizon, length, opening hours, holidays and closures). Four
+    queries, however many resources and bookings: resources, occupied times, opening
+    hours and closures; the rules themselves run in memory.
+    """
+    resources = list(_free_room_candidates(centre, filters))
+    if not resources:
+        return []
+    longest_buffer = max(resource.buffer for resource in resources)
+    taken = list(
+        Occupancy.objects.filter(
+            resource__centre=centre, starts_at__lt=_utc(ends_at) + longest_buffer, ends_at__gt=starts_at
+        ).values_list("resource_id", "starts_at", "ends_at", "is_own")
+    )
+    opening_hours = opening_spans(centre)
+    closures = closures_between(
+        centre, starts_at.astimezone(clock.OSLO).date(), ends_at.astimezone(clock.OSLO).date()
+    )
+    return [
+        resource
+        for resource in resources
+        if not _clashes(resource, taken, starts_at, _utc(ends_at) + resource.buffer)
+        and _bookable_then(resource, starts_at, ends_at, now, opening_hours, closures)
+    ]
+
+
+def _free_room_candidates(centre: Centre, filters: FreeRoomFilters) -> QuerySet[Resource]:
+    resources = resources_of_centre(centre).exclude(kind=ResourceKind.EQUIPMENT)
+    if filters.kind:
+        resources = resources.filter(kind=filters.kind)
+    if filters.min_people:
+        resources = resources.filter(capacity__gte=filters.min_people)
+    for feature in ("step_free", "hearing_loop", "accessible_toilet"):
+        if getattr(filters, feature):
+            resources = resources.filter(**{feature: True})
+    return resources
+
+
+def _clashes(resource: Resource, taken: list[tuple], starts_at: dt.datetime, ends_at: dt.datetime) -> bool:
+    """Like `occupancy_clashes`, over rows already read: the resource's rows, and its hall's own."""
+    return any(
+        (resource_id == resource.pk or (resource_id == resource.parent_id and is_own))
+        and rules.intervals_overlap(row_starts_at, row_ends_at, starts_at, ends_at)
+        for resource_id, row_starts_at, row_ends_at, is_own in taken
+    )
+
+
+def _bookable_then(
+    resource: Resource,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    now: dt.datetime,
+    opening_hours: list[rules.OpeningSpan],
+    closures: list[tuple[dt.date, dt.date]],
+) -> bool:
+    try:
+        rules.check_notice(
+            starts_at=starts_at, now=now, min_notice=dt.timedelta(minutes=resource.min_notice_minutes)
+        )
+        rules.check_horizon(starts_at=starts_at, now=now, max_horizon_days=resource.max_horizon_days)
+        rules.check_duration(
+            starts_at=starts_at,
+            ends_at=ends_at,
+            min_duration=dt.timedelta(minutes=resource.min_duration_minutes),
+            max_duration=dt.timedelta(minutes=resource.max_duration_minutes),
+        )
+        rules.check_bookable_window(
+            kind=resource.kind, starts_at=starts_at, ends_at=ends_at, opening_hours=opening_hours
+        )
+        rules.check_not_closed(
+            starts_at=starts_at,
+            ends_at=ends_at,
+            closures=closures,
+            only_first_and_last_day=resource.kind == ResourceKind.DESK,
+        )
+    except RuleViolation:
+        return False
+    return True
+
+
+def resources_for_staff(centre_ids: list[int] | None) -> QuerySet[Resource]:
+    """What staff may book or block: active resources at their centres (None: all centres)."""
+    resources = Resource.objects.filter(is_active=True).select_related("centre")
+    if centre_ids is not None:
+        resources = resources.filter(centre_id__in=centre_ids)
+    return resources.order_by("centre__name", "kind", "name")
+
+
+def organisations_that_may_book(centre: Centre, *, on: dt.date) -> QuerySet[Organisation]:
+    """Approved organisations (partners excluded) with a user agreement at the centre in force `on`."""
+    return (
+        Organisation.objects.filter(
+            status=OrganisationStatus.APPROVED,
+            agreements__centre=centre,
+            agreements__status=AgreementStatus.ACTIVE,
+            agreements__valid_from__lte=on,
+            agreements__valid_until__gte=on,
+        )
+        .exclude(kind=OrganisationKind.PARTNER)
+        .distinct()
+        .order_by("name")
     )
 
 

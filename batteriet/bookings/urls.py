@@ -6,6 +6,7 @@ app_name = "bookings"
 urlpatterns = [
     # For members of an organisation.
     path("bestill/<slug:slug>/", views.resource_list, name="resources"),
+    path("bestill/<slug:slug>/ledig/", views.free_rooms, name="free_rooms"),
     path("bestill/ressurs/<int:pk>/", views.resource_detail, name="resource"),
     path("bestill/ressurs/<int:pk>/ny/", views.booking_create, name="create"),
     path("mine-bestillinger/", views.my_bookings, name="mine"),
@@ -37,6 +38,10 @@ urlpatterns = [
     path("bestill/<slug:slug>/kalender.ics", views_feeds.centre_feed, name="centre_feed"),
     # For centre staff.
     path("ansatt/bestillinger/", views_staff.staff_queue, name="staff_queue"),
+    path("ansatt/bestillinger/ny/", views_staff.staff_book, name="staff_book"),
+    path("ansatt/bestillinger/sperr/", views_staff.staff_block, name="staff_block"),
+    path("ansatt/bestillinger/<int:pk>/flytt/", views_staff.staff_move, name="staff_move"),
+    path("ansatt/bestillinger/<int:pk>/avbestill/", views_staff.staff_cancel, name="staff_cancel"),
     path("ansatt/bestillinger/<int:pk>/godkjenn/", views_staff.booking_approve, name="approve"),
     path("ansatt/bestillinger/<int:pk>/avsla/", views_staff.booking_decline, name="decline"),
     # After booking: equipment hand-over, desks, premises (see views_loans).

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from batteriet.bookings import forms, permissions, selectors, services, views_loans, week
 from batteriet.bookings.models import BookingStatus
+from batteriet.centres import permissions as centre_permissions
 from batteriet.centres.models import Centre
 from batteriet.core import time as clock
 from batteriet.core.errors import RuleViolation
@@ -29,6 +30,7 @@ def resource_list(request: HttpRequest, slug: str) -> HttpResponse:
             "centre": centre,
             "resources": selectors.resources_of_centre(centre),
             "can_book": request.user.has_perm("bookings.book"),
+            "can_find_free": _may_find_free_rooms(request.user, centre),
         },
     )
 
@@ -73,9 +75,11 @@ def booking_create(request: HttpRequest, pk: int) -> HttpResponse:
     organisations = permissions.bookable_organisations(request.user)
     if not organisations:
         raise PermissionDenied
-    initial = {"day": _day_asked_for(request)}
     form = forms.BookingForm(
-        posted_data(request), initial=initial, resource=resource, organisations=organisations
+        posted_data(request),
+        initial=forms.initial_times(request.GET),
+        resource=resource,
+        organisations=organisations,
     )
     if request.method == "POST" and form.is_valid():
         starts_at, ends_at = form.moments()
@@ -89,6 +93,7 @@ def booking_create(request: HttpRequest, pk: int) -> HttpResponse:
                 purpose=form.cleaned_data["purpose"],
                 expected_people=form.cleaned_data.get("expected_people"),
                 quantity=form.cleaned_data.get("quantity") or 1,
+                **form.responsible(),
             )
         except RuleViolation as violation:
             form.add_rule_violation(violation)
@@ -109,11 +114,30 @@ def booking_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _day_asked_for(request: HttpRequest) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(request.GET.get("dag", ""))
-    except ValueError:
-        return None
+def _may_find_free_rooms(user, centre: Centre) -> bool:
+    """People who may book, and the centre's staff."""
+    return user.has_perm("bookings.book") or centre_permissions.is_staff_at(user, centre)
+
+
+@require_safe
+@login_required
+def free_rooms(request: HttpRequest, slug: str) -> HttpResponse:
+    """Find a free room: what at the centre can be booked for a whole interval on one day."""
+    centre = get_object_or_404(Centre, slug=slug)
+    if not _may_find_free_rooms(request.user, centre):
+        raise PermissionDenied
+    can_book = request.user.has_perm("bookings.book")
+    is_staff = centre_permissions.is_staff_at(request.user, centre)
+    form = forms.FreeRoomForm(request.GET or None, initial={"dag": clock.local_today()})
+    free = None
+    if form.is_valid():
+        starts_at, ends_at = form.moments()
+        free = selectors.free_resources(centre, starts_at, ends_at, form.filters(), now=clock.now())
+    return render(
+        request,
+        "bookings/free_rooms.html",
+        {"centre": centre, "form": form, "free": free, "can_book": can_book, "is_staff": is_staff},
+    )
 
 
 @require_safe
@@ -126,6 +150,7 @@ def booking_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "booking": booking,
             "can_cancel": booking.is_blocking and booking.ends_at > clock.now(),
+            "is_centre_staff": request.user.has_perm("bookings.decide_booking", booking),
             "after_use": views_loans.after_use_for(request, booking),
         },
     )

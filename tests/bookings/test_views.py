@@ -144,10 +144,11 @@ def test_equipment_asks_how_many(client, centre, booker, day):
     projector = factories.ResourceFactory.equipment(centre=centre, stock=2)
     client.force_login(booker[1])
     url = reverse("bookings:create", args=[projector.pk])
-    response = client.post(url, _post(day, expected_people=None, quantity="3"))
+    # Equipment is lent for a period: a pick-up date and a return date.
+    response = client.post(url, _post(day, expected_people=None, quantity="3", end_day=day.isoformat()))
     assert 'id="id_quantity_error"' in response.content.decode()
     assert not Booking.objects.exists()
-    client.post(url, _post(day, expected_people=None, quantity="2"))
+    client.post(url, _post(day, expected_people=None, quantity="2", end_day=day.isoformat()))
     assert Booking.objects.get().quantity == 2
 
 
