@@ -42,6 +42,7 @@ class Ctx:
         self.signed = factories.agreement(
             factories.OrganisationFactory(home_centre=self.centre), status=AgreementStatus.SIGNED
         )
+        self.room = factories.ResourceFactory.bookable_now(centre=self.centre, name="Møterom")
 
 
 def db_snapshot() -> dict:
@@ -155,6 +156,23 @@ FORMS: dict[str, Form] = {
         lambda c: reverse("account_login"),
         None,
         lambda c: {"login": c.person.email, "password": "Passord-for-test-1"},
+    ),
+    # A recurring booking: the pattern comes back from the preview and is checked again.
+    "series": Form(
+        lambda c: reverse("bookings:series_confirm", args=[c.room.pk]),
+        "contact",
+        lambda c: {
+            "frequency": "weekly",
+            "interval": "1",
+            "weekdays": ["1"],
+            "first_day": factories.bookable_day(weekday=1).isoformat(),
+            "count": "2",
+            "starts_at": "10:00",
+            "ends_at": "11:00",
+            "purpose": "Norskkurs",
+            "expected_people": "6",
+            "book": "free",
+        },
     ),
 }
 
@@ -317,6 +335,41 @@ BAD: dict[str, list[Bad]] = {
         Bad("password missing", {"password": ""}, ["password"]),
         Bad("password long", {"password": LONG}, []),
     ],
+    "series": [
+        Bad("no weekday", {"weekdays": MISSING}, ["weekdays"]),
+        Bad("weekday unknown", {"weekdays": ["7"]}, ["weekdays"]),
+        Bad("weekday script", {"weekdays": [SCRIPT]}, ["weekdays"]),
+        Bad("frequency unknown", {"frequency": "daily"}, ["frequency"]),
+        Bad("frequency missing", {"frequency": MISSING}, ["frequency"]),
+        Bad("interval zero", {"interval": "0"}, ["interval"]),
+        Bad("interval huge", {"interval": "99999999999999999999"}, ["interval"]),
+        Bad(
+            "monthly with two weekdays",
+            {"frequency": "monthly", "weekdays": ["0", "1"], "week_of_month": "1"},
+            ["weekdays"],
+        ),
+        Bad("monthly without week", {"frequency": "monthly"}, ["week_of_month"]),
+        Bad("week of month script", {"frequency": "monthly", "week_of_month": SCRIPT}, ["week_of_month"]),
+        Bad("first day 30 February", {"first_day": "2027-02-30"}, ["first_day"]),
+        Bad("first day year 9999", {"first_day": "9999-12-31"}, ["first_day"]),
+        Bad("first day missing", {"first_day": ""}, ["first_day"]),
+        Bad("no end", {"count": ""}, ["until"]),
+        Bad("both ends", {"until": _today(60)}, ["count"]),
+        Bad("count too many", {"count": "101"}, ["count"]),
+        Bad("count long", {"count": LONG}, ["count"]),
+        Bad("until before first day", {"count": "", "until": "2001-01-01"}, ["until"]),
+        Bad("until more than two years", {"count": "", "until": _today(3 * 366)}, ["until"]),
+        Bad("ends before start", {"ends_at": "09:00"}, ["ends_at"]),
+        Bad("time script", {"starts_at": SCRIPT}, ["starts_at"]),
+        Bad("purpose missing", {"purpose": "  "}, ["purpose"]),
+        Bad("purpose too long", {"purpose": LONG}, ["purpose"]),
+        Bad("too many people", {"expected_people": "500"}, ["expected_people"]),
+        Bad(
+            "several at once",
+            {"weekdays": MISSING, "count": "0", "purpose": ""},
+            ["weekdays", "count", "purpose"],
+        ),
+    ],
 }
 
 # A free-text field on each form that takes any text: it carries a script tag along
@@ -330,6 +383,7 @@ ECHO = {
     "agreement_text": "body_en",
     "terminate": "reason",
     "decline": "reason",
+    "series": "purpose",
 }
 
 CASES = [(form, bad) for form, bads in BAD.items() for bad in bads]
