@@ -12,6 +12,8 @@ from dataclasses import dataclass
 import pytest
 from django.urls import get_resolver, reverse
 
+from batteriet.api import services as api_services
+from batteriet.api.models import ApiToken
 from batteriet.bookings.models import Booking, BookingStatus, CalendarFeed, Occupancy
 from batteriet.bookings.services import calendar_feeds
 from batteriet.core import time as clock
@@ -28,7 +30,7 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 
-NAMESPACES = ["core", "accounts", "privacy", "centres", "organisations", "bookings"]
+NAMESPACES = ["core", "accounts", "privacy", "centres", "organisations", "bookings", "api_tokens"]
 ROLES = [
     "anonymous",
     "person",
@@ -93,6 +95,10 @@ def none(s):
     return []
 
 
+def _api_token(user) -> ApiToken:
+    return api_services.api_token_create(actor=user, name="Matrise")[0]
+
+
 def _feed_token(organisation) -> str:
     return calendar_feeds.calendar_feed_get_or_create(organisation=organisation).token
 
@@ -117,6 +123,15 @@ def _series_booking(organisation, room) -> Booking:
 
 
 ROWS = [
+    # API keys: each person sees and withdraws only their own.
+    Row("api_tokens:list", "", none, ANY_LOGGED_IN),
+    Row(
+        "api_tokens:revoke",
+        "A1 contact's",
+        lambda s: [_api_token(s.contact_a1).pk],
+        expect(ok={"contact_a1"}),
+    ),
+    Row("api_tokens:revoke", "missing", lambda s: [999_999], expect()),
     # Public pages.
     Row("core:home", "", none, EVERYONE),
     Row("core:who_we_serve", "", none, EVERYONE),
@@ -438,6 +453,7 @@ def db_state() -> dict:
         "bookings": list(Booking.objects.order_by("pk").values()),
         "occupancies": list(Occupancy.objects.order_by("pk").values()),
         "audit": AuditEntry.objects.count(),
+        "api_tokens": list(ApiToken.objects.order_by("pk").values()),
     }
 
 
@@ -469,6 +485,13 @@ def _full_name(s, role) -> str:
 
 
 ACTIONS = [
+    Action(
+        "api_token_revoke",
+        lambda s: reverse("api_tokens:revoke", args=[_api_token(s.contact_a1).pk]),
+        lambda s, role: {},
+        frozenset({"contact_a1"}),
+        lambda s: ApiToken.objects.filter(user=s.contact_a1, revoked_at__isnull=False).exists(),
+    ),
     Action(
         "approve",
         lambda s: reverse("organisations:approve", args=[s.pending.pk]),

@@ -1,7 +1,5 @@
 import pytest
-from django.test import Client
 
-from batteriet.api import services
 from tests import factories
 
 
@@ -23,17 +21,5 @@ def booker(centre):
 
 @pytest.fixture
 def day():
+    """An ordinary Tuesday a week or more ahead, in an ordinary week."""
     return factories.bookable_day(weekday=1)
-
-
-def bearer(user) -> Client:
-    """A client that sends a fresh personal API key of `user`, and no cookies."""
-    _token, secret = services.api_token_create(
-        actor=user, name=f"Test {factories.UserFactory._meta.model.objects.count()}"
-    )
-    return Client(headers={"Authorization": f"Bearer {secret}"})
-
-
-@pytest.fixture
-def api_client_for():
-    return bearer

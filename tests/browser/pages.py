@@ -56,7 +56,21 @@ def _logged_in(site: Site) -> list[Page]:
         "account_email",
         "account_change_password",
         "account_logout",
+        "api_tokens:list",
     )
+
+
+def _api_keys(site: Site) -> list[Page]:
+    """The contact's API keys: the list in its error state, and withdrawing a key."""
+    from batteriet.api import services
+    from batteriet.api.models import ApiToken
+
+    token = ApiToken.objects.filter(user=site.contact, revoked_at__isnull=True).first()
+    token = token or services.api_token_create(actor=site.contact, name="Regnearket")[0]
+    return [
+        *_pages(("api_tokens:revoke", [token.pk])),
+        Page(reverse("api_tokens:list"), submit_empty=True),
+    ]
 
 
 def _booking(site: Site) -> list[Page]:
@@ -163,6 +177,7 @@ def for_role(role: str, site: Site) -> list[Page]:
             ),
             Page(reverse("organisations:members", args=[org.pk]), submit_empty=True),
             *_booking(site),
+            *_api_keys(site),
         ]
     if role == "board":
         return [
