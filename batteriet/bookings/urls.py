@@ -1,6 +1,6 @@
 from django.urls import path
 
-from batteriet.bookings import views, views_feeds, views_loans, views_series, views_staff
+from batteriet.bookings import views, views_feeds, views_loans, views_series, views_staff, views_waitlist
 
 app_name = "bookings"
 urlpatterns = [
@@ -12,6 +12,13 @@ urlpatterns = [
     path("mine-bestillinger/", views.my_bookings, name="mine"),
     path("mine-bestillinger/<int:pk>/", views.booking_detail, name="detail"),
     path("mine-bestillinger/<int:pk>/avbestill/", views.booking_cancel, name="cancel"),
+    # The waiting list: wait for a taken time, and answer a time held for you.
+    path("bestill/ressurs/<int:pk>/venteliste/", views_waitlist.waitlist_join, name="waitlist_join"),
+    path(
+        "mine-bestillinger/venteliste/<int:pk>/forlat/", views_waitlist.waitlist_leave, name="waitlist_leave"
+    ),
+    path("mine-bestillinger/<int:pk>/bekreft/", views_waitlist.offer_accept, name="offer_accept"),
+    path("mine-bestillinger/<int:pk>/nei-takk/", views_waitlist.offer_decline, name="offer_decline"),
     # Recurring bookings (see views_series).
     path("bestill/ressurs/<int:pk>/gjentakende/", views_series.series_create, name="series_create"),
     path("bestill/ressurs/<int:pk>/gjentakende/bekreft/", views_series.series_confirm, name="series_confirm"),

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from batteriet.bookings import forms, permissions, selectors, services, views_loans, week
+from batteriet.bookings import forms, permissions, selectors, services, views_loans, views_waitlist, week
 from batteriet.bookings.models import BookingStatus
 from batteriet.centres import permissions as centre_permissions
 from batteriet.centres.models import Centre
@@ -81,6 +81,7 @@ def booking_create(request: HttpRequest, pk: int) -> HttpResponse:
         resource=resource,
         organisations=organisations,
     )
+    waitlist_offer = None
     if request.method == "POST" and form.is_valid():
         starts_at, ends_at = form.moments()
         try:
@@ -97,6 +98,7 @@ def booking_create(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except RuleViolation as violation:
             form.add_rule_violation(violation)
+            waitlist_offer = views_waitlist.waiting_offer(resource, form, violation)
         else:
             if booking.status == BookingStatus.REQUESTED:
                 messages.success(request, _("Your request is sent. The centre will approve or decline it."))
@@ -110,6 +112,7 @@ def booking_create(request: HttpRequest, pk: int) -> HttpResponse:
             "resource": resource,
             "form": form,
             "organisation": form.only_organisation,
+            "waitlist_offer": waitlist_offer,
         },
     )
 
@@ -149,9 +152,13 @@ def booking_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "bookings/booking_detail.html",
         {
             "booking": booking,
-            "can_cancel": booking.is_blocking and booking.ends_at > clock.now(),
+            "can_cancel": booking.is_blocking
+            and booking.status != BookingStatus.HELD
+            and booking.ends_at > clock.now(),
             "is_centre_staff": request.user.has_perm("bookings.decide_booking", booking),
+            "move_reason": selectors.move_reason(booking),
             "after_use": views_loans.after_use_for(request, booking),
+            "held_offer": views_waitlist.held_offer_for(request, booking),
         },
     )
 
@@ -164,7 +171,11 @@ def my_bookings(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "bookings/my_bookings.html",
-        {"bookings": bookings, "has_organisations": bool(organisation_ids)},
+        {
+            "bookings": bookings,
+            "has_organisations": bool(organisation_ids),
+            "waitlist": views_waitlist.my_waitlist(organisation_ids),
+        },
     )
 
 
