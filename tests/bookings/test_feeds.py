@@ -336,3 +336,11 @@ def test_feeds_take_the_same_number_of_queries_however_many_bookings(client, cen
     many = [_count_queries(client, url) for url in urls]
     assert few == many
     assert max(many) <= 5
+
+
+def test_the_address_shown_in_english_gives_an_english_feed(client, orgs, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.force_login(orgs["member_a"])
+    page = client.get(reverse("bookings:calendar_feeds")).content.decode()
+    token = CalendarFeed.objects.get(organisation=orgs["a"]).token
+    assert f"/kalender/{token}.ics?lang=en" in page

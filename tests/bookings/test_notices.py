@@ -294,3 +294,20 @@ def test_parallel_runs_remind_once(centre, mailoutbox):
     assert sum(counts) == len(bookings)
     assert Booking.objects.filter(reminder_sent_at__isnull=True).count() == 0
     assert len(mailoutbox) == len(bookings)
+
+
+def test_each_person_gets_their_own_language(
+    room, people, day, mailoutbox, django_capture_on_commit_callbacks
+):
+    """The contact person reads Bokmål, the member who booked chose English."""
+    organisation, contact, booker = people
+    assert day.weekday() == 1
+    booking = _booking(room, organisation, booker, day, status=BookingStatus.CONFIRMED)
+    _send(booking, Notice.CONFIRMED, django_capture_on_commit_callbacks)
+    by_address = {message.to[0]: message for message in mailoutbox}
+    assert "tirsdag" in by_address[contact.email].body
+    assert "Tuesday" in by_address[booker.email].body
+    nb_invite, _mimetype = _invite(by_address[contact.email])
+    en_invite, _mimetype = _invite(by_address[booker.email])
+    assert "Status: Bekreftet" in nb_invite.events[0]["DESCRIPTION"]
+    assert "Status: Confirmed" in en_invite.events[0]["DESCRIPTION"]
