@@ -454,8 +454,14 @@ def loan_row(resource, organisation, starts_at: dt.datetime, ends_at: dt.datetim
     """A confirmed loan of equipment, a desk or premises, written straight to the database.
 
     Pass `checked_out_at` / `checked_in_at` for equipment already picked up or returned.
+    Equipment is counted by quantity and holds no occupied time, as in the services.
     """
-    from batteriet.bookings.models import BookingStatus
+    from batteriet.bookings.models import Booking, BookingStatus
 
     fields.setdefault("status", BookingStatus.CONFIRMED)
+    if resource.is_equipment:
+        fields.setdefault("purpose", "Utlån")
+        return Booking.objects.create(
+            resource=resource, organisation=organisation, starts_at=starts_at, ends_at=ends_at, **fields
+        )
     return booking_row(resource, organisation, starts_at, ends_at, **fields)

@@ -14,7 +14,14 @@ from django.urls import get_resolver, reverse
 
 from batteriet.api import services as api_services
 from batteriet.api.models import ApiToken
-from batteriet.bookings.models import Booking, BookingStatus, CalendarFeed, Occupancy
+from batteriet.bookings.models import (
+    Booking,
+    BookingStatus,
+    CalendarFeed,
+    Occupancy,
+    PremisesReport,
+    PrintCount,
+)
 from batteriet.bookings.services import calendar_feeds
 from batteriet.core import time as clock
 from batteriet.core.models import AuditEntry
@@ -346,6 +353,29 @@ ROWS = [
     Row("bookings:resource_feed", "missing", lambda s: [999_999], expect(anonymous=404)),
     Row("bookings:centre_feed", "A", lambda s: [s.centre_a.slug], EVERYONE),
     Row("bookings:centre_feed", "missing", lambda s: ["finnes-ikke"], expect(anonymous=404)),
+    # After booking: loans, desks and premises. Members send the checklist; staff read it elsewhere.
+    Row("bookings:loans", "", none, expect(ok=STAFF, rest=403)),
+    Row("bookings:loan_check_out", "A1", lambda s: [_loans(s).equipment_a1.pk], POST_ONLY),
+    Row("bookings:loan_check_in", "A1", lambda s: [_loans(s).equipment_a1.pk], POST_ONLY),
+    Row("bookings:incident_handled", "A1", lambda s: [_loans(s).premises_a1.pk], POST_ONLY),
+    Row("bookings:desk_review", "A1", lambda s: [_loans(s).desk_a1.pk], expect(ok=STAFF_A)),
+    Row("bookings:desk_review", "B1", lambda s: [_loans(s).desk_b1.pk], expect(ok=STAFF_B)),
+    Row("bookings:desk_prints", "A1", lambda s: [_loans(s).desk_a1.pk], expect(ok=STAFF_A)),
+    Row("bookings:desk_prints", "B1", lambda s: [_loans(s).desk_b1.pk], expect(ok=STAFF_B)),
+    Row("bookings:handover_note", "A1", lambda s: [_loans(s).premises_a1.pk], expect(ok=STAFF_A)),
+    Row("bookings:handover_note", "B1", lambda s: [_loans(s).premises_b1.pk], expect(ok=STAFF_B)),
+    Row(
+        "bookings:checklist",
+        "A1",
+        lambda s: [_loans(s).premises_a1.pk],
+        expect(ok=MEMBERS_A1, forbidden=STAFF_A),
+    ),
+    Row(
+        "bookings:checklist",
+        "B1",
+        lambda s: [_loans(s).premises_b1.pk],
+        expect(ok={"contact_b1"}, forbidden=STAFF_B),
+    ),
 ]
 
 
@@ -416,6 +446,10 @@ OBJECT_URLS = [
     ("organisations:agreement_terminate", lambda s: s.agreement_b1_signed.pk),
     ("bookings:detail", lambda s: s.booking_b1.pk),
     ("bookings:decline", lambda s: s.booking_b1.pk),
+    ("bookings:checklist", lambda s: _loans(s).premises_b1.pk),
+    ("bookings:handover_note", lambda s: _loans(s).premises_b1.pk),
+    ("bookings:desk_review", lambda s: _loans(s).desk_b1.pk),
+    ("bookings:desk_prints", lambda s: _loans(s).desk_b1.pk),
     ("bookings:staff_move", lambda s: s.booking_b1.pk),
     ("bookings:staff_cancel", lambda s: s.booking_b1.pk),
     ("bookings:series_detail", lambda s: _series_booking(s.b1, s.room_b).series_id),
@@ -452,6 +486,8 @@ def db_state() -> dict:
         "invitations": list(Invitation.objects.order_by("pk").values()),
         "bookings": list(Booking.objects.order_by("pk").values()),
         "occupancies": list(Occupancy.objects.order_by("pk").values()),
+        "premises_reports": list(PremisesReport.objects.order_by("pk").values()),
+        "print_counts": list(PrintCount.objects.order_by("pk").values()),
         "audit": AuditEntry.objects.count(),
         "api_tokens": list(ApiToken.objects.order_by("pk").values()),
     }
@@ -607,7 +643,87 @@ ACTIONS = [
         lambda s: CalendarFeed.objects.get(organisation=s.a1).token != s.feed_token_a1,
         prepare=lambda s: setattr(s, "feed_token_a1", _feed_token(s.a1)),
     ),
+    Action(
+        "loan_check_out",
+        lambda s: reverse("bookings:loan_check_out", args=[_loans(s).equipment_a1.pk]),
+        lambda s, role: {},
+        frozenset(STAFF_A),
+        lambda s: Booking.objects.get(pk=_loans(s).equipment_a1.pk).checked_out_at is not None,
+    ),
+    Action(
+        "loan_check_in",
+        lambda s: reverse("bookings:loan_check_in", args=[_loans(s).equipment_a1.pk]),
+        lambda s, role: {},
+        frozenset(STAFF_A),
+        lambda s: Booking.objects.get(pk=_loans(s).equipment_a1.pk).checked_in_at is not None,
+        prepare=lambda s: Booking.objects.filter(pk=_loans(s).equipment_a1.pk).update(
+            checked_out_at=clock.now()
+        ),
+    ),
+    Action(
+        "desk_review",
+        lambda s: reverse("bookings:desk_review", args=[_loans(s).desk_a1.pk]),
+        lambda s, role: {"review_on": _today_plus(7)},
+        frozenset(STAFF_A),
+        lambda s: Booking.objects.get(pk=_loans(s).desk_a1.pk).review_on is not None,
+    ),
+    Action(
+        "desk_prints",
+        lambda s: reverse("bookings:desk_prints", args=[_loans(s).desk_a1.pk]),
+        lambda s, role: {"month": clock.local_today().strftime("%Y-%m"), "pages": "40"},
+        frozenset(STAFF_A),
+        lambda s: PrintCount.objects.filter(booking=_loans(s).desk_a1).exists(),
+    ),
+    Action(
+        "handover_note",
+        lambda s: reverse("bookings:handover_note", args=[_loans(s).premises_a1.pk]),
+        lambda s, role: {"note": "Nøkkelen ligger i resepsjonen."},
+        frozenset(STAFF_A),
+        lambda s: Booking.objects.get(pk=_loans(s).premises_a1.pk).handover_note != "",
+    ),
+    Action(
+        "checklist",
+        lambda s: reverse("bookings:checklist", args=[_loans(s).premises_a1.pk]),
+        lambda s, role: {"done": ["lights_off", "doors_locked"], "incident": ""},
+        frozenset(MEMBERS_A1),
+        lambda s: PremisesReport.objects.filter(booking=_loans(s).premises_a1).exists(),
+    ),
+    Action(
+        "incident_handled",
+        lambda s: reverse("bookings:incident_handled", args=[_loans(s).premises_a1.pk]),
+        lambda s, role: {},
+        frozenset(STAFF_A),
+        lambda s: PremisesReport.objects.get(booking=_loans(s).premises_a1).incident_handled_at is not None,
+        prepare=lambda s: PremisesReport.objects.create(
+            booking=_loans(s).premises_a1, incident="Ei rute knuste."
+        ),
+    ),
 ]
+
+
+class _LoanBookings:
+    """A1's and B1's loans of equipment, desks and premises, made once per scenario."""
+
+    def __init__(self, s: factories.Scenario) -> None:
+        now = clock.now()
+        self.equipment_a1 = self._loan(factories.ResourceFactory.equipment(centre=s.centre_a), s.a1, now, 2)
+        self.desk_a1 = self._loan(factories.ResourceFactory.desk(centre=s.centre_a), s.a1, now, 30)
+        self.desk_b1 = self._loan(factories.ResourceFactory.desk(centre=s.centre_b), s.b1, now, 30)
+        started = now - dt.timedelta(days=1)
+        self.premises_a1 = self._loan(factories.ResourceFactory.premises(centre=s.centre_a), s.a1, started, 0)
+        self.premises_b1 = self._loan(factories.ResourceFactory.premises(centre=s.centre_b), s.b1, started, 0)
+
+    @staticmethod
+    def _loan(resource, organisation, starts_at: dt.datetime, days: int) -> Booking:
+        starts_at -= dt.timedelta(hours=1)
+        ends_at = starts_at + dt.timedelta(days=days, hours=4)
+        return factories.loan_row(resource, organisation, starts_at, ends_at)
+
+
+def _loans(s: factories.Scenario) -> _LoanBookings:
+    if not hasattr(s, "loan_bookings"):
+        s.loan_bookings = _LoanBookings(s)
+    return s.loan_bookings
 
 
 @pytest.mark.parametrize("action", ACTIONS, ids=lambda a: a.name)

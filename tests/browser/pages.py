@@ -73,6 +73,50 @@ def _api_keys(site: Site) -> list[Page]:
     ]
 
 
+def _series_booking(site: Site):
+    """The second time of a weekly recurring booking of the organisation, made through the service."""
+    import datetime as dt
+
+    from batteriet.bookings import recurrence
+    from batteriet.bookings.models import Booking, RecurrenceFrequency
+    from batteriet.bookings.services import series as series_services
+    from tests import factories
+
+    existing = Booking.objects.filter(series__organisation=site.organisation).order_by("starts_at")
+    if not existing.exists():
+        first_day = factories.bookable_day(weekday=2)
+        series_services.series_create(
+            actor=site.contact,
+            resource=site.room,
+            organisation=site.organisation,
+            pattern=recurrence.Pattern(
+                frequency=RecurrenceFrequency.WEEKLY,
+                interval=1,
+                weekdays=(2,),
+                first_day=first_day,
+                starts_at_time=dt.time(13),
+                ends_at_time=dt.time(14),
+                until=first_day + dt.timedelta(weeks=1),
+            ),
+            purpose="Norskkurs",
+        )
+    return existing[1]
+
+
+def _series(site: Site) -> list[Page]:
+    """A recurring booking: the form (and its error state), the series, this and later times."""
+    booking = _series_booking(site)
+    return [
+        *_pages(
+            ("bookings:series_create", [site.room.pk]),
+            ("bookings:series_detail", [booking.series_id]),
+            ("bookings:series_cancel_from", [booking.pk]),
+            ("bookings:series_change_from", [booking.pk]),
+        ),
+        Page(reverse("bookings:series_create", args=[site.room.pk]), submit_empty=True),
+    ]
+
+
 def _booking(site: Site) -> list[Page]:
     """What a member of an organisation that may book sees."""
     return [
@@ -85,6 +129,7 @@ def _booking(site: Site) -> list[Page]:
             "bookings:calendar_feeds",
         ),
         Page(reverse("bookings:create", args=[site.room.pk]), submit_empty=True),
+        *_series(site),
     ]
 
 
@@ -112,6 +157,10 @@ def _staff(site: Site) -> list[Page]:
             "mfa_index",
         ),
         Page(reverse("bookings:decline", args=[site.booking.pk]), submit_empty=True),
+        *_pages(
+            ("bookings:series_detail", [_series_booking(site).series_id]),
+            ("bookings:series_change_from", [_series_booking(site).pk]),
+        ),
         Page(reverse("organisations:decline", args=[pending.pk]), submit_empty=True),
         Page(
             reverse("organisations:agreement_terminate", args=[site.agreement_active.pk]), submit_empty=True

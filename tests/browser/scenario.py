@@ -1,8 +1,11 @@
 """The data every browser test looks at, built with the factories."""
 
+import datetime as dt
 from dataclasses import dataclass
 
+from batteriet.bookings.models import PremisesReport, PrintCount
 from batteriet.centres.models import StaffRole
+from batteriet.core import time as clock
 from batteriet.organisations.models import AgreementStatus, Membership, MembershipRole, PartnerType
 from tests import factories
 
@@ -34,6 +37,7 @@ class Site:
     invitation_token: str
     room: object
     booking: object
+    loans: object = None
 
 
 def build_site() -> Site:
@@ -110,4 +114,42 @@ def build_site() -> Site:
         invitation_token=token,
         room=room,
         booking=booking,
+        loans=LoanSite(oslo, organisation),
     )
+
+
+class LoanSite:
+    """After booking at Oslo: equipment to hand out and overdue, two desks (one counted
+    over its allowance this month, one not counted), premises used yesterday with a key
+    note, premises coming, and a closing checklist that reports damage."""
+
+    def __init__(self, centre, organisation) -> None:
+        now, day = clock.now(), dt.timedelta(days=1)
+        speaker = factories.ResourceFactory.equipment(centre=centre, name="Høyttaler", stock=2)
+        self.equipment = factories.loan_row(speaker, organisation, now - dt.timedelta(hours=1), now + 2 * day)
+        factories.loan_row(speaker, organisation, now - 5 * day, now - day, checked_out_at=now - 5 * day)
+        desk = factories.ResourceFactory.desk(
+            centre=centre, name="Pult ved vinduet", printer_pages_per_month=300
+        )
+        self.desk = factories.loan_row(
+            desk, organisation, now - 10 * day, now + 80 * day, review_on=clock.local_today() + 10 * day
+        )
+        PrintCount.objects.create(booking=self.desk, month=clock.local_today().replace(day=1), pages=320)
+        other_desk = factories.ResourceFactory.desk(centre=centre, name="Pult ved døra")
+        self.desk_not_counted = factories.loan_row(other_desk, organisation, now - 10 * day, now + 80 * day)
+        hall = factories.ResourceFactory.premises(centre=centre, name="Storsalen")
+        self.premises = factories.loan_row(
+            hall,
+            organisation,
+            now - day,
+            now - day + dt.timedelta(hours=4),
+            handover_note="Hent nøkkelen i resepsjonen. Alarmkoden står på lappen.",
+            responsible_name="Per Ansvarlig",
+            responsible_phone="+4791234568",
+        )
+        factories.loan_row(hall, organisation, now + 2 * day, now + 2 * day + dt.timedelta(hours=4))
+        small_hall = factories.ResourceFactory.premises(centre=centre, name="Lillesalen")
+        self.reported = factories.loan_row(
+            small_hall, organisation, now - 3 * day, now - 3 * day + dt.timedelta(hours=4)
+        )
+        PremisesReport.objects.create(booking=self.reported, lights_off=True, incident="Ei stol knakk.")
