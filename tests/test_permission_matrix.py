@@ -14,6 +14,7 @@ from django.urls import get_resolver, reverse
 
 from batteriet.api import services as api_services
 from batteriet.api.models import ApiToken
+from batteriet.bookings import models as booking_models
 from batteriet.bookings.models import (
     Booking,
     BookingStatus,
@@ -332,6 +333,12 @@ ROWS = [
         lambda s: [_series_booking(s.b1, s.room_b).pk],
         expect(ok={"contact_b1"} | STAFF_B),
     ),
+    Row("bookings:waitlist_join", "room A", lambda s: [s.room_a.pk], expect(ok=BOOKERS, rest=403)),
+    Row("bookings:waitlist_join", "missing", lambda s: [999_999], expect()),
+    Row("bookings:waitlist_leave", "A1", lambda s: [_waiting(s).entry_a1.pk], POST_ONLY),
+    Row("bookings:offer_accept", "A1", lambda s: [_waiting(s).held_a1.pk], expect(ok=MEMBERS_A1)),
+    Row("bookings:offer_accept", "B1", lambda s: [_waiting(s).held_b1.pk], expect(ok={"contact_b1"})),
+    Row("bookings:offer_decline", "A1", lambda s: [_waiting(s).held_a1.pk], POST_ONLY),
     Row("bookings:staff_queue", "", none, expect(ok=STAFF, rest=403)),
     Row("bookings:approve", "A1", lambda s: [s.booking_a1.pk], POST_ONLY),
     Row("bookings:decline", "A1", lambda s: [s.booking_a1.pk], expect(ok=STAFF_A)),
@@ -446,15 +453,16 @@ OBJECT_URLS = [
     ("organisations:agreement_terminate", lambda s: s.agreement_b1_signed.pk),
     ("bookings:detail", lambda s: s.booking_b1.pk),
     ("bookings:decline", lambda s: s.booking_b1.pk),
+    ("bookings:offer_accept", lambda s: _waiting(s).held_b1.pk),
+    ("bookings:series_detail", lambda s: _series_booking(s.b1, s.room_b).series_id),
+    ("bookings:series_cancel_from", lambda s: _series_booking(s.b1, s.room_b).pk),
+    ("bookings:series_change_from", lambda s: _series_booking(s.b1, s.room_b).pk),
     ("bookings:checklist", lambda s: _loans(s).premises_b1.pk),
     ("bookings:handover_note", lambda s: _loans(s).premises_b1.pk),
     ("bookings:desk_review", lambda s: _loans(s).desk_b1.pk),
     ("bookings:desk_prints", lambda s: _loans(s).desk_b1.pk),
     ("bookings:staff_move", lambda s: s.booking_b1.pk),
     ("bookings:staff_cancel", lambda s: s.booking_b1.pk),
-    ("bookings:series_detail", lambda s: _series_booking(s.b1, s.room_b).series_id),
-    ("bookings:series_cancel_from", lambda s: _series_booking(s.b1, s.room_b).pk),
-    ("bookings:series_change_from", lambda s: _series_booking(s.b1, s.room_b).pk),
 ]
 
 
@@ -486,6 +494,7 @@ def db_state() -> dict:
         "invitations": list(Invitation.objects.order_by("pk").values()),
         "bookings": list(Booking.objects.order_by("pk").values()),
         "occupancies": list(Occupancy.objects.order_by("pk").values()),
+        "waitlist": list(booking_models.WaitlistEntry.objects.order_by("pk").values()),
         "premises_reports": list(PremisesReport.objects.order_by("pk").values()),
         "print_counts": list(PrintCount.objects.order_by("pk").values()),
         "audit": AuditEntry.objects.count(),
@@ -614,6 +623,27 @@ ACTIONS = [
         lambda s, role: {"reason": "Rommet skal males den dagen."},
         frozenset(STAFF_A),
         lambda s: Booking.objects.get(pk=s.booking_a1.pk).status == BookingStatus.DECLINED,
+    ),
+    Action(
+        "waitlist_leave",
+        lambda s: reverse("bookings:waitlist_leave", args=[_waiting(s).entry_a1.pk]),
+        lambda s, role: {},
+        frozenset(MEMBERS_A1),
+        lambda s: _status(_waiting(s).entry_a1) == booking_models.WaitlistStatus.WITHDRAWN,
+    ),
+    Action(
+        "offer_accept",
+        lambda s: reverse("bookings:offer_accept", args=[_waiting(s).held_a1.pk]),
+        lambda s, role: {},
+        frozenset(MEMBERS_A1),
+        lambda s: _status(_waiting(s).held_a1) == BookingStatus.REQUESTED,
+    ),
+    Action(
+        "offer_decline",
+        lambda s: reverse("bookings:offer_decline", args=[_waiting(s).held_a1.pk]),
+        lambda s, role: {},
+        frozenset(MEMBERS_A1),
+        lambda s: _status(_waiting(s).held_a1) == BookingStatus.CANCELLED,
     ),
     Action(
         "booking_staff_move",
@@ -779,3 +809,72 @@ def test_membership_of_another_organisation_is_not_reachable_through_a1(client, 
     response = _client_for(client, scenario, "contact_a1").post(url)
     assert response.status_code == 404
     assert db_state() == before
+
+
+# --- The waiting list: places in line and held times are the organisation's own ----------
+class _Waiting:
+    """A1 and B1 each wait for a taken time in their centre's room, and each has a time held."""
+
+    def __init__(self, s: factories.Scenario) -> None:
+        day = factories.bookable_day()
+        self.entry_a1 = self._entry(s.room_a, s.a1, s.contact_a1, factories.at(day, 14))
+        self.entry_b1 = self._entry(s.room_b, s.b1, s.contact_b1, factories.at(day, 14))
+        self.held_a1 = self._held(s.room_a, s.a1, s.contact_a1, factories.at(day, 12))
+        self.held_b1 = self._held(s.room_b, s.b1, s.contact_b1, factories.at(day, 12))
+
+    @staticmethod
+    def _entry(room, organisation, person, starts_at: dt.datetime, **fields):
+        return booking_models.WaitlistEntry.objects.create(
+            resource=room,
+            organisation=organisation,
+            requested_by=person,
+            starts_at=starts_at,
+            ends_at=starts_at + dt.timedelta(hours=1),
+            purpose="Årsmøte",
+            **fields,
+        )
+
+    def _held(self, room, organisation, person, starts_at: dt.datetime) -> Booking:
+        booking = factories.booking_row(
+            room,
+            organisation,
+            starts_at,
+            starts_at + dt.timedelta(hours=1),
+            booked_by=person,
+            status=BookingStatus.HELD,
+            hold_expires_at=clock.now() + dt.timedelta(hours=24),
+        )
+        self._entry(
+            room, organisation, person, starts_at, status=booking_models.WaitlistStatus.OFFERED, offer=booking
+        )
+        return booking
+
+
+def _waiting(s: factories.Scenario) -> _Waiting:
+    if not hasattr(s, "waiting"):
+        s.waiting = _Waiting(s)
+    return s.waiting
+
+
+def _status(obj) -> str:
+    obj.refresh_from_db()
+    return obj.status
+
+
+@pytest.mark.parametrize("role", ["contact_a1", "member_a1", "adviser_a", "lead_a", "person"])
+def test_nobody_of_a_can_touch_b1s_waiting_list(client, scenario, role):
+    """B1's place in line and held time answer as ones that do not exist: 404, and nothing changes."""
+    waiting = _waiting(scenario)
+    _client_for(client, scenario, role)
+    before = db_state()
+    for name, pk in (
+        ("bookings:waitlist_leave", waiting.entry_b1.pk),
+        ("bookings:offer_accept", waiting.held_b1.pk),
+        ("bookings:offer_decline", waiting.held_b1.pk),
+    ):
+        assert client.post(reverse(name, args=[pk])).status_code == 404, name
+        assert client.post(reverse(name, args=[MISSING])).status_code == 404, name
+    assert db_state() == before
+    body = client.get(reverse("bookings:mine")).content.decode()
+    assert reverse("bookings:waitlist_leave", args=[waiting.entry_b1.pk]) not in body
+    assert reverse("bookings:offer_accept", args=[waiting.held_b1.pk]) not in body
