@@ -129,7 +129,36 @@ def _booking(site: Site) -> list[Page]:
             "bookings:calendar_feeds",
         ),
         Page(reverse("bookings:create", args=[site.room.pk]), submit_empty=True),
+        *_after_booking(site),
         *_series(site),
+    ]
+
+
+def _after_booking(site: Site) -> list[Page]:
+    """A member's loans: equipment, a desk, premises with the checklist to send and one sent."""
+    loans = site.loans
+    return _pages(
+        ("bookings:detail", [loans.equipment.pk]),
+        ("bookings:detail", [loans.desk.pk]),
+        ("bookings:detail", [loans.premises.pk]),
+        ("bookings:checklist", [loans.premises.pk]),
+        ("bookings:checklist", [loans.reported.pk]),
+    )
+
+
+def _loans_staff(site: Site) -> list[Page]:
+    loans = site.loans
+    return [
+        *_pages(
+            "bookings:loans",
+            ("bookings:desk_review", [loans.desk.pk]),
+            ("bookings:desk_prints", [loans.desk_not_counted.pk]),
+            ("bookings:handover_note", [loans.premises.pk]),
+            ("bookings:detail", [loans.equipment.pk]),
+            ("bookings:detail", [loans.desk.pk]),
+            ("bookings:detail", [loans.reported.pk]),
+        ),
+        Page(reverse("bookings:desk_prints", args=[loans.desk_not_counted.pk]), submit_empty=True),
     ]
 
 
@@ -157,6 +186,7 @@ def _staff(site: Site) -> list[Page]:
             "mfa_index",
         ),
         Page(reverse("bookings:decline", args=[site.booking.pk]), submit_empty=True),
+        *_loans_staff(site),
         *_pages(
             ("bookings:series_detail", [_series_booking(site).series_id]),
             ("bookings:series_change_from", [_series_booking(site).pk]),
@@ -301,6 +331,7 @@ def for_role(role: str, site: Site) -> list[Page]:
                 ("centres:agreement_text_edit", [site.other_centre.slug]),
                 "bookings:staff_queue",
                 ("bookings:decline", [site.booking.pk]),
+                "bookings:loans",
                 "mfa_index",
             ),
         ]
