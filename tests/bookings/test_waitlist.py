@@ -512,3 +512,19 @@ def test_the_booking_job_passes_expired_holds_on(ctx):
 
     assert "passed on: 1." in output.getvalue()
     assert offer_of(second).status == BookingStatus.HELD
+
+
+def test_an_expired_hold_is_explained_in_the_e_mail(ctx, django_capture_on_commit_callbacks):
+    first, _second = line_up(ctx)
+    cancel(ctx.taken)
+    held = offer_of(first)
+    ctx.first_person.language = "en"
+    ctx.first_person.save(update_fields=["language"])
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        waitlist.holds_release_expired(now=held.hold_expires_at)
+
+    to_first = [message for message in mail.outbox if ctx.first_person.email in message.to]
+    assert to_first
+    assert "not confirmed in time" in to_first[0].body
