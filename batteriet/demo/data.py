@@ -417,3 +417,133 @@ ORGANISATIONS = [
         is_public=False,
     ),
 ]
+
+
+# --- What the centres lend ------------------------------------------------------------
+@dataclass(frozen=True)
+class ResourceSeed:
+    name: str
+    kind: str  # bookings.ResourceKind value
+    description: str
+    capacity: int | None = None
+    stock: int = 1
+    part_of: str = ""  # the name of the hall this is a part of
+    step_free: bool = True
+    hearing_loop: bool = False
+    accessible_toilet: bool = True
+    requires_approval: bool = False
+    min_notice_minutes: int = 60
+    max_duration_minutes: int = 8 * 60
+    printer_pages_per_month: int | None = None
+    house_rules: str = ""
+
+
+HOUSE_RULES_ROOM = "Sett bordene tilbake slik du fant dem. Ta med deg det du har tatt med."
+HOUSE_RULES_PREMISES = (
+    "Den ansvarlige personen må være til stede hele tiden. Følg sjekklisten når dere går: lys av, "
+    "vinduer lukket, ryddet, søppel ut, dører låst og alarm på."
+)
+DAY = 24 * 60
+
+# Every centre has these; Oslo, the largest, has the rest too.
+RESOURCES_EVERYWHERE = [
+    ResourceSeed(
+        "Møterom 1",
+        "meeting_room",
+        "Lyst møterom med skjerm og tavle. Passer for styremøter og små kurs.",
+        capacity=10,
+        hearing_loop=True,
+        house_rules=HOUSE_RULES_ROOM,
+    ),
+    ResourceSeed(
+        "Storsalen",
+        "premises",
+        "Stort lokale med kjøkken, for medlemsmøter, temakvelder og fester på kvelder og i helger.",
+        capacity=60,
+        requires_approval=True,
+        min_notice_minutes=2 * DAY,
+        max_duration_minutes=12 * 60,
+        house_rules=HOUSE_RULES_PREMISES,
+    ),
+    ResourceSeed(
+        "Kontorplass 1",
+        "desk",
+        "Skrivepult med skuff som kan låses, tilgang til skriver og kontormateriell.",
+        capacity=1,
+        requires_approval=True,
+        max_duration_minutes=180 * DAY,
+        printer_pages_per_month=200,
+    ),
+    ResourceSeed(
+        "Prosjektor",
+        "equipment",
+        "Prosjektor med HDMI-kabel og skjøteledning.",
+        stock=2,
+        max_duration_minutes=14 * DAY,
+    ),
+]
+RESOURCES_OSLO = [
+    ResourceSeed(
+        "Møterom 2",
+        "meeting_room",
+        "Lite møterom for samtaler og arbeidsmøter.",
+        capacity=6,
+        accessible_toilet=False,
+        house_rules=HOUSE_RULES_ROOM,
+    ),
+    ResourceSeed(
+        "Storsalen – del A",
+        "premises",
+        "Halvparten av Storsalen, med skillevegg. Når hele salen er booket, er denne delen opptatt.",
+        capacity=30,
+        part_of="Storsalen",
+        requires_approval=True,
+        min_notice_minutes=2 * DAY,
+        max_duration_minutes=12 * 60,
+        house_rules=HOUSE_RULES_PREMISES,
+    ),
+    ResourceSeed(
+        "Storsalen – del B",
+        "premises",
+        "Den andre halvparten av Storsalen, med kjøkkenet.",
+        capacity=30,
+        part_of="Storsalen",
+        requires_approval=True,
+        min_notice_minutes=2 * DAY,
+        max_duration_minutes=12 * 60,
+        house_rules=HOUSE_RULES_PREMISES,
+    ),
+    ResourceSeed(
+        "Kontorplass 2",
+        "desk",
+        "Skrivepult ved vinduet, tilgang til skriver og kontormateriell.",
+        capacity=1,
+        requires_approval=True,
+        max_duration_minutes=180 * DAY,
+        printer_pages_per_month=200,
+    ),
+    ResourceSeed(
+        "Høyttaleranlegg",
+        "equipment",
+        "Bærbart anlegg med to mikrofoner, for appeller og arrangementer.",
+        max_duration_minutes=7 * DAY,
+    ),
+    ResourceSeed(
+        "Bærbar PC",
+        "equipment",
+        "Bærbar PC med Office, for kurs og arrangementer.",
+        stock=3,
+        max_duration_minutes=14 * DAY,
+    ),
+    ResourceSeed(
+        "Roll-up-stativ",
+        "equipment",
+        "Stativ for banner, for stands og konferanser.",
+        stock=2,
+        max_duration_minutes=14 * DAY,
+    ),
+]
+
+
+def resources_for(centre_slug: str) -> list[ResourceSeed]:
+    return RESOURCES_EVERYWHERE + (RESOURCES_OSLO if centre_slug == "oslo" else [])

@@ -19,6 +19,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from batteriet.accounts.models import User
+from batteriet.bookings.models import Resource
 from batteriet.centres.models import AgreementText, Centre, OpeningHours, StaffAssignment
 from batteriet.core import audit
 from batteriet.core import time as clock
@@ -111,6 +112,7 @@ class Seeder:
     def run(self) -> None:
         for seed in demo.CENTRES:
             self.centres[seed.slug] = self.centre(seed)
+            self.resources(self.centres[seed.slug])
         for staff in demo.STAFF:
             user = self.person(staff.person, two_factor=True)
             centre = self.centres[staff.centre_slug] if staff.centre_slug else None
@@ -178,6 +180,32 @@ class Seeder:
             )
             self.created += 1
         return centre
+
+    def resources(self, centre: Centre) -> None:
+        """Rooms, a hall with parts (Oslo), desks and equipment; halls before their parts."""
+        for seed in demo.resources_for(centre.slug):
+            if Resource.objects.filter(centre=centre, name=seed.name).exists():
+                continue
+            resource = Resource(
+                centre=centre,
+                name=seed.name,
+                kind=seed.kind,
+                description=seed.description,
+                capacity=seed.capacity,
+                stock=seed.stock,
+                parent=Resource.objects.get(centre=centre, name=seed.part_of) if seed.part_of else None,
+                step_free=seed.step_free,
+                hearing_loop=seed.hearing_loop,
+                accessible_toilet=seed.accessible_toilet,
+                house_rules=seed.house_rules,
+                requires_approval=seed.requires_approval,
+                min_notice_minutes=seed.min_notice_minutes,
+                max_duration_minutes=seed.max_duration_minutes,
+                printer_pages_per_month=seed.printer_pages_per_month,
+            )
+            resource.full_clean()
+            resource.save()
+            self.created += 1
 
     # --- People -----------------------------------------------------------------------
     def person(self, seed: demo.PersonSeed, *, two_factor: bool = False, site_admin: bool = False) -> User:
