@@ -1,6 +1,8 @@
 """Pages for recurring bookings: choose a pattern, see every time, book the free ones;
 see a series; cancel or change this time and all later ones."""
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -152,9 +154,20 @@ def _series_form(request: HttpRequest, pk: int, data) -> tuple[Resource, forms_s
     organisations = permissions.bookable_organisations(request.user)
     if not organisations:
         raise PermissionDenied
-    initial = {"first_day": clock.local_today()}
+    initial = {"first_day": _day_asked_for(request) or clock.local_today()}
     form = forms_series.SeriesForm(data, initial=initial, resource=resource, organisations=organisations)
     return resource, form
+
+
+def _day_asked_for(request: HttpRequest) -> dt.date | None:
+    """The first day from `?dag=YYYY-MM-DD` (the week the person looked at), if it makes sense."""
+    try:
+        day = dt.date.fromisoformat(request.GET.get("dag", "")[:10])
+    except ValueError:
+        return None
+    return (
+        max(day, clock.local_today()) if recurrence.FIRST_YEAR <= day.year <= recurrence.LAST_YEAR else None
+    )
 
 
 def _form_page(request: HttpRequest, resource: Resource, form: forms_series.SeriesForm) -> HttpResponse:
