@@ -15,9 +15,11 @@ from batteriet.bookings.models import (
     BookingStatus,
     Occupancy,
     Resource,
+    Series,
     WaitlistEntry,
     WaitlistStatus,
 )
+from batteriet.bookings.services import series as series_services
 from batteriet.bookings.services import waitlist
 from batteriet.core import time as clock
 from batteriet.core.errors import RuleViolation
@@ -528,3 +530,50 @@ def test_an_expired_hold_is_explained_in_the_e_mail(ctx, django_capture_on_commi
     to_first = [message for message in mail.outbox if ctx.first_person.email in message.to]
     assert to_first
     assert "not confirmed in time" in to_first[0].body
+
+
+def _weekly_series(c, count: int = 2) -> list[Booking]:
+    """The holder's weekly series 10–12 from `c.day`, written straight to the database."""
+    pattern = Series.objects.create(
+        resource=c.room,
+        organisation=c.holder,
+        booked_by=c.holder_person,
+        weekdays=[c.day.weekday()],
+        first_day=c.day,
+        count=count,
+        starts_at_time=dt.time(10),
+        ends_at_time=dt.time(12),
+    )
+    days = [c.day + dt.timedelta(weeks=n) for n in range(1, count + 1)]
+    return [
+        factories.booking_row(
+            c.room,
+            c.holder,
+            at(day, 10),
+            at(day, 12),
+            status=BookingStatus.CONFIRMED,
+            series=pattern,
+            booked_by=c.holder_person,
+        )
+        for day in days
+    ]
+
+
+def test_cancelling_the_rest_of_a_series_offers_the_times(ctx):
+    _first, second = _weekly_series(ctx)
+    entry = join(ctx.first_person, ctx.room, ctx.first, second.starts_at, second.ends_at)
+
+    series_services.series_cancel_from(actor=ctx.holder_person, booking=second)
+
+    assert offer_of(entry).starts_at == second.starts_at
+
+
+def test_moving_the_rest_of_a_series_offers_the_old_times(ctx):
+    _first, second = _weekly_series(ctx)
+    entry = join(ctx.first_person, ctx.room, ctx.first, second.starts_at, second.ends_at)
+
+    series_services.series_change_from(
+        actor=ctx.holder_person, booking=second, starts_at_time=dt.time(13), ends_at_time=dt.time(15)
+    )
+
+    assert offer_of(entry).starts_at == second.starts_at

@@ -466,6 +466,7 @@ def _cancel(actor: User, booking: Booking, *, reason: str, now: dt.datetime) -> 
     booking_services._record(
         actor, booking, "cancelled", {"status": [old_status, BookingStatus.CANCELLED], "reason": reason}
     )
+    booking_services._offer_freed_time(booking)
 
 
 def _same_day(
@@ -491,6 +492,7 @@ def _moved(
     """Move one time, as `booking_move` does, inside the caller's transaction; the reason if it cannot."""
     before = booking_services._placement(booking)
     old_status = booking.status
+    freed = (booking.resource_id, booking.starts_at, booking.ends_at)
     try:
         rules.check_interval(starts_at=starts_at, ends_at=ends_at, now=now)
         starts_at, ends_at = starts_at.astimezone(dt.UTC), ends_at.astimezone(dt.UTC)
@@ -510,4 +512,5 @@ def _moved(
     if booking.status != old_status:
         changes["status"] = [old_status, booking.status]
     booking_services._record(actor, booking, "moved", changes)
+    booking_services._offer_freed_time(booking, freed)
     return None
