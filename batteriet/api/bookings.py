@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest
 from ninja import Body, Query, Router, Schema, Status
 from pydantic import Field
 
+from batteriet.api import errors
 from batteriet.api.schemas import MAX_ID, BookingIn, BookingOut, BookingPage, CancelIn, Day
 from batteriet.bookings import permissions as booking_permissions
 from batteriet.bookings import selectors as booking_selectors
@@ -36,7 +37,11 @@ class BookingListQuery(Schema):
     offset: Annotated[int, Field(ge=0, le=MAX_OFFSET)] = 0
 
 
-@router.post("/bookings", response={201: BookingOut}, summary="Book a room, desk or item")
+@router.post(
+    "/bookings",
+    response={201: BookingOut, **errors.documented(403, 404, 409)},
+    summary="Book a room, desk or item",
+)
 def booking_create(request: HttpRequest, payload: BookingIn):
     user = request.auth
     resource = booking_permissions.get_resource_for_booking(_checked_id(payload.resource))
@@ -54,12 +59,18 @@ def booking_create(request: HttpRequest, payload: BookingIn):
     return Status(201, booking_out(booking))
 
 
-@router.get("/bookings/{int:booking_id}", response=BookingOut, summary="One booking")
+@router.get(
+    "/bookings/{int:booking_id}", response={200: BookingOut, **errors.documented(404)}, summary="One booking"
+)
 def booking_detail(request: HttpRequest, booking_id: int):
     return booking_out(booking_permissions.get_booking_for_view(request.auth, _checked_id(booking_id)))
 
 
-@router.post("/bookings/{int:booking_id}/cancel", response=BookingOut, summary="Cancel a booking")
+@router.post(
+    "/bookings/{int:booking_id}/cancel",
+    response={200: BookingOut, **errors.documented(403, 404)},
+    summary="Cancel a booking",
+)
 def booking_cancel(request: HttpRequest, booking_id: int, payload: Body[CancelIn | None] = None):
     booking = booking_permissions.get_booking_for_cancel(request.auth, _checked_id(booking_id))
     reason = payload.reason if payload is not None else ""
@@ -68,7 +79,7 @@ def booking_cancel(request: HttpRequest, booking_id: int, payload: Body[CancelIn
 
 @router.get(
     "/organisations/{int:organisation_id}/bookings",
-    response=BookingPage,
+    response={200: BookingPage, **errors.documented(404)},
     summary="An organisation's bookings",
     description="For members of the organisation, and for staff: the bookings at their centres.",
 )

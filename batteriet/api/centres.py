@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from pydantic import Field
 
+from batteriet.api import errors
 from batteriet.api.schemas import (
     MAX_ID,
     AvailabilityOut,
@@ -33,18 +34,26 @@ class DayRange(Schema):
     last_day: Day = Field(alias="to", description="The last day, YYYY-MM-DD (included).")
 
 
-@router.get("/centres", response=list[CentreOut], summary="List the centres")
+@router.get("/centres", response={200: list[CentreOut], **errors.documented()}, summary="List the centres")
 def centre_list(request: HttpRequest):
     return [{"slug": c.slug, "name": c.name, "city": c.city} for c in centre_selectors.centre_list()]
 
 
-@router.get("/centres/{slug:slug}/resources", response=list[ResourceOut], summary="What a centre lends")
+@router.get(
+    "/centres/{slug:slug}/resources",
+    response={200: list[ResourceOut], **errors.documented(404)},
+    summary="What a centre lends",
+)
 def centre_resources(request: HttpRequest, slug: str):
     centre = _centre(slug)
     return [resource_out(resource, centre) for resource in booking_selectors.resources_of_centre(centre)]
 
 
-@router.get("/resources/{int:resource_id}", response=ResourceOut, summary="One room, desk or item")
+@router.get(
+    "/resources/{int:resource_id}",
+    response={200: ResourceOut, **errors.documented(404)},
+    summary="One room, desk or item",
+)
 def resource_detail(request: HttpRequest, resource_id: int):
     resource = _resource(resource_id)
     return resource_out(resource, resource.centre)
@@ -52,7 +61,7 @@ def resource_detail(request: HttpRequest, resource_id: int):
 
 @router.get(
     "/resources/{int:resource_id}/availability",
-    response=AvailabilityOut,
+    response={200: AvailabilityOut, **errors.documented(404)},
     summary="When one resource is busy",
     description="Busy times from the first day to the last day (both included, Norwegian time), "
     f"at most {MAX_RANGE_DAYS} days. A busy time includes the buffer after a booking.",
@@ -66,7 +75,7 @@ def resource_availability(request: HttpRequest, resource_id: int, days: Query[Da
 
 @router.get(
     "/centres/{slug:slug}/availability",
-    response=CentreAvailabilityOut,
+    response={200: CentreAvailabilityOut, **errors.documented(404)},
     summary="When each resource of a centre is busy",
     description=f"As for one resource, for every resource of the centre; at most {MAX_RANGE_DAYS} days.",
 )

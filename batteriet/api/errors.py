@@ -50,6 +50,11 @@ class CsrfFailed(HttpError):
         super().__init__(403, "CSRF check failed")
 
 
+def documented(*statuses: int) -> dict[int, type[Error]]:
+    """Error answers for an operation's OpenAPI description; 401 and 422 are always possible."""
+    return dict.fromkeys(sorted({401, 422, *statuses}), Error)
+
+
 def install(api: NinjaAPI) -> None:
     """Replace django-ninja's default handlers with ours."""
     for exception, handler in (
