@@ -297,3 +297,34 @@ def test_staff_see_busy_hours_without_a_waiting_list_link(client, room, adviser,
     client.force_login(adviser)
     week = client.get(reverse("bookings:resource", args=[room.pk]), {"uke": day.isoformat()}).content.decode()
     assert reverse("bookings:waitlist_join", args=[room.pk]) not in week
+
+
+def test_my_bookings_sends_a_held_time_to_the_waiting_list_not_to_cancelling(
+    client, room, booker, day, taken
+):
+    held = _held_for(booker, room, day, taken)
+    client.force_login(booker[1])
+    mine = client.get(reverse("bookings:mine")).content.decode()
+    assert reverse("bookings:cancel", args=[held.pk]) not in mine
+    assert 'href="#waitlist-heading"' in mine and 'id="waitlist-heading"' in mine
+
+
+def test_premises_can_be_waited_for_without_naming_the_responsible_person_yet(client, centre, booker, day):
+    hall = factories.ResourceFactory.premises(centre=centre, requires_approval=False, buffer_minutes=0)
+    holder, holder_person = factories.booker(centre)
+    services.booking_create(
+        actor=holder_person,
+        resource=hall,
+        organisation=holder,
+        starts_at=at(day, 18),
+        ends_at=at(day, 21),
+        purpose="Fest",
+        responsible_name="Per",
+        responsible_phone="91234567",
+    )
+    client.force_login(booker[1])
+    url = reverse("bookings:waitlist_join", args=[hall.pk])
+    assert 'name="responsible_name"' not in client.get(url).content.decode()
+    response = client.post(url, _post(day, starts_at="18:00", ends_at="21:00", expected_people="20"))
+    assert response.status_code == 302
+    assert WaitlistEntry.objects.get().resource == hall
