@@ -102,3 +102,16 @@ def test_the_list_runs_a_fixed_number_of_queries(client, django_assert_max_num_q
         services.api_token_revoke(actor=user, token=token)
     with django_assert_max_num_queries(8):
         assert client.get(LIST).status_code == 200
+
+
+def test_a_name_with_markup_is_shown_as_text(client):
+    user = factories.UserFactory()
+    client.force_login(user)
+    script = "<script>alert(1)</script>"
+    created = client.post(LIST, {"name": script}).content.decode()
+    listed = client.get(LIST).content.decode()
+    token = ApiToken.objects.get(user=user)
+    confirm = client.get(reverse("api_tokens:revoke", args=[token.pk])).content.decode()
+    for body in (created, listed, confirm):
+        assert script not in body
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
