@@ -12,6 +12,7 @@ from django.apps import apps
 from django.contrib import messages
 from django.urls import reverse
 
+from batteriet.bookings.models import BookingStatus
 from batteriet.core import time as clock
 from batteriet.organisations.models import AgreementStatus, Membership, MembershipRole
 from tests import factories
@@ -41,6 +42,19 @@ class Ctx:
         self.active = factories.agreement(self.org, status=AgreementStatus.ACTIVE)
         self.signed = factories.agreement(
             factories.OrganisationFactory(home_centre=self.centre), status=AgreementStatus.SIGNED
+        )
+        # Premises in the evening, and a confirmed booking staff can move or cancel.
+        self.hall = factories.ResourceFactory.premises(
+            centre=self.centre, name="Salen", requires_approval=False
+        )
+        self.small_room = factories.ResourceFactory.bookable_now(centre=self.centre, name="Lille møterom")
+        self.day = factories.bookable_day(weekday=1)
+        self.booking = factories.booking_row(
+            self.small_room,
+            self.org,
+            factories.at(self.day, 10),
+            factories.at(self.day, 11),
+            status=BookingStatus.CONFIRMED,
         )
         self.room = factories.ResourceFactory.bookable_now(centre=self.centre, name="Møterom")
 
@@ -151,6 +165,59 @@ FORMS: dict[str, Form] = {
             "password1": "",
             "accept_privacy": "on",
         },
+    ),
+    "book_premises": Form(
+        lambda c: reverse("bookings:create", args=[c.hall.pk]),
+        "contact",
+        lambda c: {
+            "day": c.day.isoformat(),
+            "starts_at": "18:00",
+            "ends_at": "22:00",
+            "purpose": "Årsmøte",
+            "expected_people": "30",
+            "responsible_name": "Kari Kontakt",
+            "responsible_phone": "912 34 567",
+        },
+    ),
+    "staff_book": Form(
+        lambda c: reverse("bookings:staff_book") + f"?ressurs={c.small_room.pk}",
+        "lead",
+        lambda c: {
+            "organisation": str(c.org.pk),
+            "day": c.day.isoformat(),
+            "starts_at": "12:00",
+            "ends_at": "13:00",
+            "purpose": "Styremøte",
+            "expected_people": "6",
+        },
+    ),
+    "staff_block": Form(
+        lambda c: reverse("bookings:staff_block"),
+        "lead",
+        lambda c: {
+            "resource": str(c.small_room.pk),
+            "day": c.day.isoformat(),
+            "starts_at": "13:00",
+            "end_day": c.day.isoformat(),
+            "ends_at": "16:00",
+            "reason": "Maling",
+        },
+    ),
+    "staff_move": Form(
+        lambda c: reverse("bookings:staff_move", args=[c.booking.pk]),
+        "lead",
+        lambda c: {
+            "resource": str(c.small_room.pk),
+            "day": c.day.isoformat(),
+            "starts_at": "14:00",
+            "ends_at": "15:00",
+            "reason": "Vannlekkasje",
+        },
+    ),
+    "staff_cancel": Form(
+        lambda c: reverse("bookings:staff_cancel", args=[c.booking.pk]),
+        "lead",
+        lambda c: {"reason": "Vannskade i rommet."},
     ),
     "login": Form(
         lambda c: reverse("account_login"),
@@ -335,6 +402,58 @@ BAD: dict[str, list[Bad]] = {
         Bad("password missing", {"password": ""}, ["password"]),
         Bad("password long", {"password": LONG}, []),
     ],
+    "book_premises": [
+        Bad("no responsible person", {"responsible_name": "  "}, ["responsible_name"]),
+        Bad("responsible name too long", {"responsible_name": LONG}, ["responsible_name"]),
+        Bad("phone missing", {"responsible_phone": ""}, ["responsible_phone"]),
+        Bad("phone too short", {"responsible_phone": "123"}, ["responsible_phone"]),
+        Bad("phone letters", {"responsible_phone": "ring Kari"}, ["responsible_phone"]),
+        Bad("phone script", {"responsible_phone": SCRIPT}, ["responsible_phone"]),
+        Bad("phone long", {"responsible_phone": LONG}, ["responsible_phone"]),
+        Bad("zero length", {"ends_at": "18:00"}, ["ends_at"]),
+        Bad("in opening hours", {"starts_at": "10:00", "ends_at": "12:00"}, ["starts_at"]),
+        Bad("date 30 February", {"day": "2027-02-30"}, ["day"]),
+        Bad("too many people", {"expected_people": "500"}, ["expected_people"]),
+    ],
+    "staff_book": [
+        Bad("organisation missing", {"organisation": ""}, ["organisation"]),
+        Bad("organisation unknown", {"organisation": "999999"}, ["organisation"]),
+        Bad("organisation script", {"organisation": SCRIPT}, ["organisation"]),
+        Bad("date missing", {"day": ""}, ["day"]),
+        Bad("date year 1", {"day": "0001-01-01"}, ["day"]),
+        Bad("time script", {"starts_at": SCRIPT}, ["starts_at"]),
+        Bad("ends before start", {"ends_at": "11:00"}, ["ends_at"]),
+        Bad("taken", {"starts_at": "10:00", "ends_at": "11:00"}, []),
+        Bad("purpose missing", {"purpose": " "}, ["purpose"]),
+        Bad("purpose too long", {"purpose": LONG}, ["purpose"]),
+        Bad("people huge", {"expected_people": "99999999999999999999"}, ["expected_people"]),
+    ],
+    "staff_block": [
+        Bad("resource missing", {"resource": ""}, ["resource"]),
+        Bad("resource unknown", {"resource": "999999"}, ["resource"]),
+        Bad("resource script", {"resource": SCRIPT}, ["resource"]),
+        Bad("end date missing", {"end_day": MISSING}, ["end_day"]),
+        Bad("end date 30 February", {"end_day": "2027-02-30"}, ["end_day"]),
+        Bad("ends before start", {"ends_at": "12:00"}, ["ends_at"]),
+        Bad("over a booking", {"starts_at": "09:00"}, []),
+        Bad("reason missing", {"reason": ""}, ["reason"]),
+        Bad("reason too long", {"reason": LONG}, ["reason"]),
+    ],
+    "staff_move": [
+        Bad("resource unknown", {"resource": "999999"}, ["resource"]),
+        Bad("date missing", {"day": ""}, ["day"]),
+        Bad("time script", {"ends_at": SCRIPT}, ["ends_at"]),
+        Bad("ends before start", {"ends_at": "13:00"}, ["ends_at"]),
+        Bad("outside opening hours", {"starts_at": "07:00", "ends_at": "08:00"}, ["starts_at"]),
+        Bad("in the past", {"day": "2001-01-02"}, ["starts_at"]),
+        Bad("message too long", {"reason": LONG}, ["reason"]),
+        Bad("message missing", {"reason": ""}, ["reason"]),
+    ],
+    "staff_cancel": [
+        Bad("reason missing", {"reason": ""}, ["reason"]),
+        Bad("reason only spaces", {"reason": "   "}, ["reason"]),
+        Bad("reason too long", {"reason": LONG}, ["reason"]),
+    ],
     "series": [
         Bad("no weekday", {"weekdays": MISSING}, ["weekdays"]),
         Bad("weekday unknown", {"weekdays": ["7"]}, ["weekdays"]),
@@ -383,6 +502,10 @@ ECHO = {
     "agreement_text": "body_en",
     "terminate": "reason",
     "decline": "reason",
+    "book_premises": "purpose",
+    "staff_book": "purpose",
+    "staff_block": "reason",
+    "staff_move": "reason",
     "series": "purpose",
 }
 

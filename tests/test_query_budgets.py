@@ -5,6 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from batteriet.bookings.models import BookingStatus
 from batteriet.core import audit
 from batteriet.organisations.models import AgreementStatus, Membership, MembershipRole
 from tests import factories
@@ -132,3 +133,35 @@ def test_history_shows_every_change(client, centres):
     client.force_login(adviser)
     body = client.get(reverse("organisations:staff_detail", args=[organisation.pk])).content.decode()
     assert body.count("Anne Rådgiver") >= 20
+
+
+@pytest.mark.parametrize("who", ["member", "adviser"])
+def test_find_a_free_room(client, centres, who):
+    """The search answers in the same number of queries however many rooms and bookings."""
+    centre = centres[0]
+    organisation, member = factories.booker(centre)
+    client.force_login(member if who == "member" else factories.staff(centre))
+    day = factories.bookable_day()
+    url = reverse("bookings:free_rooms", args=[centre.slug]) + f"?dag={day.isoformat()}&fra=10:00&til=12:00"
+
+    def add(count):
+        for n in range(count):
+            room = factories.ResourceFactory.bookable_now(centre=centre, step_free=True)
+            hour = 9 + n % 6
+            factories.booking_row(
+                room,
+                organisation,
+                factories.at(day, hour),
+                factories.at(day, hour + 1),
+                status=BookingStatus.CONFIRMED,
+            )
+
+    add(2)
+    few = queries_for(client, url)
+    add(20)
+    many = queries_for(client, url)
+    filtered = queries_for(client, url + "&personer=4&trinnfri=on&type=meeting_room")
+
+    assert many == few
+    assert filtered == few
+    assert few <= BUDGET

@@ -249,7 +249,6 @@ class MoveForm(TimesMixin, AccessibleFormMixin, forms.Form):
     reason = forms.CharField(
         label=_("Message to the organisation"),
         max_length=2000,
-        required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Why the booking is moved. The organisation sees this. At most 2000 characters."),
     )

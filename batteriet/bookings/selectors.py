@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import BooleanField, Case, IntegerField, Q, QuerySet, Value, When
 
 from batteriet.bookings import rules
@@ -16,6 +17,7 @@ from batteriet.bookings.models import Booking, BookingStatus, Closure, Occupancy
 from batteriet.centres.models import Centre, OpeningHours
 from batteriet.core import time as clock
 from batteriet.core.errors import RuleViolation
+from batteriet.core.models import AuditEntry
 from batteriet.organisations.models import AgreementStatus, Organisation, OrganisationKind, OrganisationStatus
 
 
@@ -385,6 +387,21 @@ def organisations_that_may_book(centre: Centre, *, on: dt.date) -> QuerySet[Orga
         .distinct()
         .order_by("name")
     )
+
+
+def move_reason(booking: Booking) -> str:
+    """What staff told the organisation when they last moved the booking ("" if nothing)."""
+    entry = (
+        AuditEntry.objects.filter(
+            action="booking.moved",
+            content_type=ContentType.objects.get_for_model(Booking),
+            object_id=str(booking.pk),
+        )
+        .order_by("-pk")
+        .values_list("changes", flat=True)
+        .first()
+    )
+    return (entry or {}).get("reason", "")
 
 
 def booking_list_for_organisations(

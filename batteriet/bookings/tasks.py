@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import translation
 from django_tasks import task
 
-from batteriet.bookings import ics
+from batteriet.bookings import ics, selectors
 from batteriet.bookings.models import Booking
 from batteriet.bookings.notices import Notice
 from batteriet.core import mail
@@ -37,6 +37,7 @@ def send_booking_notice(*, booking_id: int, notice: str) -> None:
                 "booking": booking,
                 "centre": booking.resource.centre,
                 "url": reverse("bookings:detail", args=[booking.pk]),
+                "move_reason": selectors.move_reason(booking) if notice == Notice.CHANGED else "",
             },
             language=language,
             attachments=[("invite.ics", invite, f"text/calendar; method={ics.method_for(booking)}")],

@@ -431,7 +431,7 @@ def _move_post(target, on: dt.date, **changes) -> dict:
 
 
 def test_staff_move_a_booking(
-    client, centre, room, adviser, confirmed, day, mailoutbox, django_capture_on_commit_callbacks
+    client, centre, room, booker, adviser, confirmed, day, mailoutbox, django_capture_on_commit_callbacks
 ):
     other_room = factories.ResourceFactory.bookable_now(centre=centre, name="Møterom Fjell")
     client.force_login(adviser)
@@ -450,7 +450,12 @@ def test_staff_move_a_booking(
         at(day, 14),
     )
     assert AuditEntry.objects.get(action="booking.moved").changes["reason"] == "Vannlekkasje i rommet."
-    assert mailoutbox
+    assert mailoutbox and all("Vannlekkasje i rommet." in message.body for message in mailoutbox)
+    client.force_login(booker[1])
+    assert (
+        "Vannlekkasje i rommet."
+        in client.get(reverse("bookings:detail", args=[confirmed.pk])).content.decode()
+    )
 
 
 def test_a_move_into_a_taken_time_keeps_the_old_time(client, room, booker, adviser, confirmed, day):
@@ -471,6 +476,7 @@ def test_a_move_into_a_taken_time_keeps_the_old_time(client, room, booker, advis
         ({"ends_at": "12:00"}, "ends_at"),
         ({"resource": "999999"}, "resource"),
         ({"reason": LONG}, "reason"),
+        ({"reason": " "}, "reason"),
     ],
 )
 def test_move_bad_input_stores_nothing(client, room, adviser, confirmed, day, changes, field):

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
+from batteriet.bookings.models import Resource
+from batteriet.core import time as clock
 from tests.browser.scenario import Site
 
 
@@ -129,6 +131,7 @@ def _booking(site: Site) -> list[Page]:
             "bookings:calendar_feeds",
         ),
         Page(reverse("bookings:create", args=[site.room.pk]), submit_empty=True),
+        *_free_rooms_and_periods(site),
         *_after_booking(site),
         *_series(site),
     ]
@@ -162,6 +165,38 @@ def _loans_staff(site: Site) -> list[Page]:
     ]
 
 
+def _free_rooms_search(site: Site) -> list[Page]:
+    """Find a free room: the empty search, its error state and a list of results."""
+    url = reverse("bookings:free_rooms", args=[site.centre.slug])
+    day = site.booking.starts_at.astimezone(clock.OSLO).date()
+    return [Page(url), Page(url, submit_empty=True), Page(f"{url}?dag={day.isoformat()}&fra=13:00&til=14:00")]
+
+
+def _free_rooms_and_periods(site: Site) -> list[Page]:
+    """What a member sees beyond the room: free rooms, and the forms for a period and for premises."""
+    projector = Resource.objects.get(centre=site.centre, name="Prosjektor")
+    return [
+        *_free_rooms_search(site),
+        *_pages(("bookings:create", [projector.pk]), ("bookings:create", [site.hall.pk])),
+        Page(reverse("bookings:create", args=[projector.pk]), submit_empty=True),
+        Page(reverse("bookings:create", args=[site.hall.pk]), submit_empty=True),
+    ]
+
+
+def _staff_tools(site: Site) -> list[Page]:
+    """Book on an organisation's behalf, block a time, move and cancel, find a free room."""
+    book = reverse("bookings:staff_book")
+    book_room = f"{book}?ressurs={site.room.pk}"
+    pages = [Page(book), Page(book, submit_empty=True), Page(book_room), Page(book_room, submit_empty=True)]
+    for name, args in (
+        ("bookings:staff_block", []),
+        ("bookings:staff_move", [site.booking.pk]),
+        ("bookings:staff_cancel", [site.booking.pk]),
+    ):
+        pages += [Page(reverse(name, args=args)), Page(reverse(name, args=args), submit_empty=True)]
+    return [*pages, *_free_rooms_search(site)]
+
+
 def _staff(site: Site) -> list[Page]:
     org, pending, partner = site.organisation, site.pending, site.partner
     return [
@@ -186,6 +221,7 @@ def _staff(site: Site) -> list[Page]:
             "mfa_index",
         ),
         Page(reverse("bookings:decline", args=[site.booking.pk]), submit_empty=True),
+        *_staff_tools(site),
         *_loans_staff(site),
         *_pages(
             ("bookings:series_detail", [_series_booking(site).series_id]),

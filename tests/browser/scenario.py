@@ -37,6 +37,7 @@ class Site:
     invitation_token: str
     room: object
     booking: object
+    hall: object = None
     loans: object = None
 
 
@@ -92,6 +93,8 @@ def build_site() -> Site:
     booking = factories.booking_row(
         room, organisation, factories.at(day, 10), factories.at(day, 12), booked_by=contact, expected_people=8
     )
+    # Premises for evenings, booked with a responsible person present.
+    hall = factories.ResourceFactory.premises(centre=oslo, name="Festsalen", requires_approval=False)
     return Site(
         centre=oslo,
         other_centre=bergen,
@@ -114,6 +117,7 @@ def build_site() -> Site:
         invitation_token=token,
         room=room,
         booking=booking,
+        hall=hall,
         loans=LoanSite(oslo, organisation),
     )
 
