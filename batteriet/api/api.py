@@ -4,8 +4,9 @@ The OpenAPI schema is at /api/v1/openapi.json. The interactive docs pages are of
 load scripts from a CDN, which our Content-Security-Policy forbids. See docs/api.md.
 """
 
+from django.http import Http404, HttpRequest
 from django.utils import translation
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Router
 
 from batteriet.api import auth, bookings, centres, errors
 
@@ -33,3 +34,16 @@ def _keep_language(run):
 api.add_decorator(_keep_language, mode="view")
 api.add_router("", centres.router)
 api.add_router("", bookings.router)
+
+# Last: any other address under /api/v1/ answers 404 in the same JSON shape.
+fallback = Router()
+
+
+@fallback.api_operation(
+    ["GET", "POST", "PUT", "PATCH", "DELETE"], "/{path:rest}", auth=None, include_in_schema=False
+)
+def not_found(request: HttpRequest, rest: str):
+    raise Http404
+
+
+api.add_router("", fallback)

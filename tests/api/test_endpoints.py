@@ -76,7 +76,7 @@ GETS = [
 def test_the_table_covers_every_endpoint():
     """A new endpoint fails here until it has rows in this file."""
     _prefix, resolver = get_resolver().namespace_dict["api"]
-    names = {pattern.name for pattern in resolver.url_patterns} - {"openapi-json", "api-root"}
+    names = {pattern.name for pattern in resolver.url_patterns} - {"openapi-json", "api-root", "not_found"}
     covered = {row[0] for row in GETS} | {"booking_create", "booking_cancel"}
     assert names == covered
 
@@ -92,6 +92,14 @@ def test_get(scenario, row, how):
         statuses[role] = response.status_code
         assert response["Content-Type"].startswith("application/json"), (role, url)
     assert statuses == expected
+
+
+@pytest.mark.parametrize("path", ["/api/v1/finnes-ikke", "/api/v1/resources/rom", "/api/v1/bookings/1/2/3"])
+def test_other_addresses_answer_404_in_the_same_shape(path):
+    for method in ("get", "post", "delete"):
+        response = getattr(Client(), method)(path)
+        assert response.status_code == 404
+        assert response.json()["code"] == "not_found"
 
 
 def test_a_booking_of_another_organisation_answers_like_a_missing_one(scenario):
