@@ -26,7 +26,9 @@ def _keep_language(run):
 
     def wrapper(request, *args, **kwargs):
         with translation.override(translation.get_language()):
-            return run(request, *args, **kwargs)
+            response = run(request, *args, **kwargs)
+            response.headers.setdefault("Content-Language", translation.get_language())
+        return response
 
     return wrapper
 

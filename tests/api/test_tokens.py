@@ -195,6 +195,7 @@ def test_the_api_answers_in_the_persons_language(centre, room, booker, day):
     body = keyed.post(url, payload, content_type="application/json").json()
     assert body["code"] == "in_the_past"
     assert body["message"].startswith("This time has already passed")
+    assert keyed.get(CENTRES)["Content-Language"] == "en"
     contact.language = "nb"
     contact.save()
     body = keyed.post(url, payload, content_type="application/json", headers={"Cookie": "language=en"}).json()
