@@ -59,6 +59,49 @@ class Ctx:
         self.room = factories.ResourceFactory.bookable_now(centre=self.centre, name="Møterom")
 
 
+def _taken_by_others(c: Ctx) -> dict:
+    """Another organisation has booked the room 12–13, so the contact can wait for it."""
+    if not hasattr(c, "taken"):
+        neighbours = factories.OrganisationFactory(home_centre=c.centre, name="Naboforeningen")
+        c.taken = factories.booking_row(
+            c.room,
+            neighbours,
+            factories.at(c.day, 12),
+            factories.at(c.day, 13),
+            status=BookingStatus.CONFIRMED,
+        )
+    return {"day": c.day.isoformat(), "starts_at": "12:00", "ends_at": "13:00", "purpose": "Årsmøte"}
+
+
+def _held_premises(c: Ctx):
+    """The hall, held for the organisation from the waiting list, to confirm."""
+    if not hasattr(c, "held"):
+        from batteriet.bookings.models import WaitlistEntry, WaitlistStatus
+
+        starts_at, ends_at = factories.at(c.day, 18), factories.at(c.day, 21)
+        c.held = factories.booking_row(
+            c.hall,
+            c.org,
+            starts_at,
+            ends_at,
+            status=BookingStatus.HELD,
+            hold_expires_at=clock.now() + dt.timedelta(hours=24),
+        )
+        WaitlistEntry.objects.create(
+            resource=c.hall,
+            organisation=c.org,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            status=WaitlistStatus.OFFERED,
+            offer=c.held,
+        )
+    return c.held
+
+
+def _responsible_for(_held) -> dict:
+    return {"responsible_name": "Kari Kontakt", "responsible_phone": "912 34 567"}
+
+
 def db_snapshot() -> dict:
     """Every row of every table (sessions and last-login times aside)."""
     snapshot = {}
@@ -240,6 +283,17 @@ FORMS: dict[str, Form] = {
             "expected_people": "6",
             "book": "free",
         },
+    ),
+    # The waiting list: wait for a taken time; confirm held premises with a responsible person.
+    "waitlist_join": Form(
+        lambda c: reverse("bookings:waitlist_join", args=[c.room.pk]),
+        "contact",
+        _taken_by_others,
+    ),
+    "offer_accept": Form(
+        lambda c: reverse("bookings:offer_accept", args=[_held_premises(c).pk]),
+        "contact",
+        lambda c: _responsible_for(_held_premises(c)),
     ),
 }
 
@@ -489,6 +543,27 @@ BAD: dict[str, list[Bad]] = {
             ["weekdays", "count", "purpose"],
         ),
     ],
+    "waitlist_join": [
+        Bad("free time", {"starts_at": "14:00", "ends_at": "15:00"}, []),
+        Bad("date missing", {"day": ""}, ["day"]),
+        Bad("date 30 February", {"day": "2027-02-30"}, ["day"]),
+        Bad("date year 1", {"day": "0001-01-01"}, ["day"]),
+        Bad("time script", {"starts_at": SCRIPT}, ["starts_at"]),
+        Bad("ends before start", {"ends_at": "11:00"}, ["ends_at"]),
+        Bad("outside opening hours", {"starts_at": "06:00", "ends_at": "07:00"}, ["starts_at"]),
+        Bad("purpose missing", {"purpose": " "}, ["purpose"]),
+        Bad("purpose too long", {"purpose": LONG}, ["purpose"]),
+        Bad("too many people", {"expected_people": "500"}, ["expected_people"]),
+        Bad("people huge", {"expected_people": "99999999999999999999"}, ["expected_people"]),
+    ],
+    "offer_accept": [
+        Bad("no responsible person", {"responsible_name": "  "}, ["responsible_name"]),
+        Bad("responsible name too long", {"responsible_name": LONG}, ["responsible_name"]),
+        Bad("phone missing", {"responsible_phone": ""}, ["responsible_phone"]),
+        Bad("phone letters", {"responsible_phone": "ring Kari"}, ["responsible_phone"]),
+        Bad("phone script", {"responsible_phone": SCRIPT}, ["responsible_phone"]),
+        Bad("phone long", {"responsible_phone": LONG}, ["responsible_phone"]),
+    ],
 }
 
 # A free-text field on each form that takes any text: it carries a script tag along
@@ -507,6 +582,8 @@ ECHO = {
     "staff_block": "reason",
     "staff_move": "reason",
     "series": "purpose",
+    "waitlist_join": "purpose",
+    "offer_accept": "responsible_name",
 }
 
 CASES = [(form, bad) for form, bads in BAD.items() for bad in bads]

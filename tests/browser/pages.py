@@ -114,6 +114,7 @@ def _series(site: Site) -> list[Page]:
             ("bookings:series_detail", [booking.series_id]),
             ("bookings:series_cancel_from", [booking.pk]),
             ("bookings:series_change_from", [booking.pk]),
+            ("bookings:series_change_one", [booking.pk]),
         ),
         Page(reverse("bookings:series_create", args=[site.room.pk]), submit_empty=True),
     ]
@@ -132,8 +133,23 @@ def _booking(site: Site) -> list[Page]:
         ),
         Page(reverse("bookings:create", args=[site.room.pk]), submit_empty=True),
         *_free_rooms_and_periods(site),
-        *_after_booking(site),
         *_series(site),
+        *_after_booking(site),
+        *_waiting(site),
+    ]
+
+
+def _waiting(site: Site) -> list[Page]:
+    """A member's waiting list: join, a held room and held premises to confirm."""
+    waiting = site.waiting
+    join = reverse("bookings:waitlist_join", args=[waiting.entry.resource_id])
+    confirm = reverse("bookings:offer_accept", args=[waiting.held_premises.pk])
+    return [
+        *_pages(("bookings:detail", [waiting.held.pk]), ("bookings:detail", [waiting.held_premises.pk])),
+        Page(join),
+        Page(join, submit_empty=True),
+        Page(confirm),
+        Page(confirm, submit_empty=True),
     ]
 
 
@@ -222,11 +238,12 @@ def _staff(site: Site) -> list[Page]:
         ),
         Page(reverse("bookings:decline", args=[site.booking.pk]), submit_empty=True),
         *_staff_tools(site),
-        *_loans_staff(site),
         *_pages(
             ("bookings:series_detail", [_series_booking(site).series_id]),
             ("bookings:series_change_from", [_series_booking(site).pk]),
         ),
+        *_loans_staff(site),
+        *_pages(("bookings:detail", [site.waiting.held.pk])),
         Page(reverse("organisations:decline", args=[pending.pk]), submit_empty=True),
         Page(
             reverse("organisations:agreement_terminate", args=[site.agreement_active.pk]), submit_empty=True

@@ -39,6 +39,7 @@ class Site:
     booking: object
     hall: object = None
     loans: object = None
+    waiting: object = None
 
 
 def build_site() -> Site:
@@ -119,6 +120,7 @@ def build_site() -> Site:
         booking=booking,
         hall=hall,
         loans=LoanSite(oslo, organisation),
+        waiting=WaitingSite(oslo, organisation, contact),
     )
 
 
@@ -157,3 +159,48 @@ class LoanSite:
             small_hall, organisation, now - 3 * day, now - 3 * day + dt.timedelta(hours=4)
         )
         PremisesReport.objects.create(booking=self.reported, lights_off=True, incident="Ei stol knakk.")
+
+
+class WaitingSite:
+    """The waiting list at Oslo: a place in line for a taken room, a room held for the
+    organisation to confirm, and premises held (confirming asks for a responsible person)."""
+
+    def __init__(self, centre, organisation, contact) -> None:
+        from batteriet.bookings.models import BookingStatus, WaitlistEntry, WaitlistStatus
+
+        day = factories.bookable_day(weekday=3)
+        neighbours = factories.OrganisationFactory(name="Naboforeningen", home_centre=centre)
+        room = factories.ResourceFactory(centre=centre, name="Møterom Fjell", capacity=8)
+        factories.booking_row(room, neighbours, factories.at(day, 10), factories.at(day, 12))
+        self.entry = WaitlistEntry.objects.create(
+            resource=room,
+            organisation=organisation,
+            requested_by=contact,
+            starts_at=factories.at(day, 10),
+            ends_at=factories.at(day, 12),
+            purpose="Årsmøte",
+        )
+        hall = factories.ResourceFactory.premises(centre=centre, name="Salen i bakgården")
+        self.held, self.held_premises = (
+            factories.booking_row(
+                resource,
+                organisation,
+                factories.at(day, start),
+                factories.at(day, start + 2),
+                booked_by=contact,
+                status=BookingStatus.HELD,
+                hold_expires_at=clock.now() + dt.timedelta(hours=24),
+            )
+            for resource, start in ((room, 13), (hall, 18))
+        )
+        for held in (self.held, self.held_premises):
+            WaitlistEntry.objects.create(
+                resource=held.resource,
+                organisation=organisation,
+                requested_by=contact,
+                starts_at=held.starts_at,
+                ends_at=held.ends_at,
+                purpose="Årsmøte",
+                status=WaitlistStatus.OFFERED,
+                offer=held,
+            )
