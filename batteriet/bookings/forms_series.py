@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from batteriet.bookings import recurrence, rules
 from batteriet.bookings.models import RecurrenceFrequency, Resource, ResourceKind
 from batteriet.bookings.services import series as series_services
+from batteriet.core import time as clock
 from batteriet.core.errors import RuleViolation
 from batteriet.core.forms import AccessibleFormMixin
 from batteriet.organisations.models import Organisation
@@ -195,6 +196,25 @@ class SeriesChangeForm(AccessibleFormMixin, forms.Form):
 
     starts_at = forms.TimeField(label=_("New start time"), widget=_time_input())
     ends_at = forms.TimeField(label=_("New end time"), widget=_time_input())
+
+
+class OccurrenceChangeForm(AccessibleFormMixin, forms.Form):
+    """A new day and times for one time of a series; the rest of the series stays."""
+
+    day = forms.DateField(label=_("New date"), widget=_date_input())
+    starts_at = forms.TimeField(label=_("From"), widget=_time_input())
+    ends_at = forms.TimeField(label=_("To"), widget=_time_input())
+
+    def clean_day(self) -> dt.date:
+        return _sensible_day(self.cleaned_data["day"])
+
+    def moments(self) -> tuple[dt.datetime, dt.datetime]:
+        """The new start and end, aware in Europe/Oslo (call after `is_valid`)."""
+        day = self.cleaned_data["day"]
+        return (
+            dt.datetime.combine(day, self.cleaned_data["starts_at"], tzinfo=clock.OSLO),
+            dt.datetime.combine(day, self.cleaned_data["ends_at"], tzinfo=clock.OSLO),
+        )
 
 
 class SeriesCancelForm(AccessibleFormMixin, forms.Form):

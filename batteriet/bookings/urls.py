@@ -23,6 +23,7 @@ urlpatterns = [
     path("bestill/ressurs/<int:pk>/gjentakende/", views_series.series_create, name="series_create"),
     path("bestill/ressurs/<int:pk>/gjentakende/bekreft/", views_series.series_confirm, name="series_confirm"),
     path("mine-bestillinger/serie/<int:pk>/", views_series.series_detail, name="series_detail"),
+    path("mine-bestillinger/<int:pk>/endre/", views_series.series_change_one, name="series_change_one"),
     path(
         "mine-bestillinger/<int:pk>/avbestill-resten/",
         views_series.series_cancel_from,

@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from batteriet.bookings import forms_series, permissions, recurrence
+from batteriet.bookings import services as booking_services
 from batteriet.bookings.models import Booking, BookingStatus, Resource
 from batteriet.bookings.services import series as series_services
 from batteriet.core import time as clock
@@ -146,6 +147,32 @@ def series_change_from(request: HttpRequest, pk: int) -> HttpResponse:
             "refused": refused,
         },
     )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def series_change_one(request: HttpRequest, pk: int) -> HttpResponse:
+    """Move only this time of a series to another day or time; the other times stay."""
+    booking = _series_booking(request, pk)
+    local_start, local_end = booking.starts_at.astimezone(clock.OSLO), booking.ends_at.astimezone(clock.OSLO)
+    form = forms_series.OccurrenceChangeForm(
+        posted_data(request),
+        initial={"day": local_start.date(), "starts_at": local_start.time(), "ends_at": local_end.time()},
+    )
+    if request.method == "POST" and form.is_valid():
+        starts_at, ends_at = form.moments()
+        try:
+            booking_services.booking_move(
+                actor=request.user, booking=booking, starts_at=starts_at, ends_at=ends_at
+            )
+        except RuleViolation as violation:
+            form.add_rule_violation(violation)
+        else:
+            messages.success(
+                request, _("The time is changed. The other times of the recurring booking stay.")
+            )
+            return redirect("bookings:detail", pk=booking.pk)
+    return render(request, "bookings/series_change_one.html", {"booking": booking, "form": form})
 
 
 # --- Helpers ------------------------------------------------------------------------------

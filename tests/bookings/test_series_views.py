@@ -248,6 +248,7 @@ def test_a_time_of_a_series_offers_this_and_later(client, series):
     body = client.get(reverse("bookings:detail", args=[second.pk])).content.decode()
     assert reverse("bookings:series_cancel_from", args=[second.pk]) in body
     assert reverse("bookings:series_change_from", args=[second.pk]) in body
+    assert reverse("bookings:series_change_one", args=[second.pk]) in body
     assert reverse("bookings:series_detail", args=[series.pk]) in body
 
 
@@ -343,3 +344,51 @@ def test_a_single_booking_has_no_this_and_later_pages(client, member, room, book
     single = factories.booking_row(room, organisation, at(tuesday, 14), at(tuesday, 15))
     for name in ("bookings:series_cancel_from", "bookings:series_change_from"):
         assert client.get(reverse(name, args=[single.pk])).status_code == 404
+
+
+# --- Change only this time ---------------------------------------------------------------
+def test_change_only_this_time(client, series, tuesday):
+    second = series.occurrences.order_by("starts_at")[1]
+    url = reverse("bookings:series_change_one", args=[second.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    assert f'value="{(tuesday + dt.timedelta(weeks=1)).isoformat()}"' in page.content.decode()
+    new_day = tuesday + dt.timedelta(weeks=1, days=1)
+
+    response = client.post(url, {"day": new_day.isoformat(), "starts_at": "14:00", "ends_at": "15:00"})
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("bookings:detail", args=[second.pk])
+    times = list(series.occurrences.order_by("starts_at").values_list("starts_at", flat=True))
+    assert times == [
+        at(tuesday, 10),
+        at(new_day, 14),
+        at(tuesday + dt.timedelta(weeks=2), 10),
+        at(tuesday + dt.timedelta(weeks=3), 10),
+    ]
+    assert Booking.objects.get(pk=second.pk).series_id == series.pk
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"day": "", "starts_at": "14:00", "ends_at": "15:00"}, "day"),
+        ({"day": "9999-01-01", "starts_at": "14:00", "ends_at": "15:00"}, "day"),
+        ({"day": "__taken__", "starts_at": "10:00", "ends_at": "11:00"}, None),
+        ({"day": "__day__", "starts_at": "15:00", "ends_at": "14:00"}, "ends_at"),
+        ({"day": "__day__", "starts_at": "20:00", "ends_at": "21:00"}, "starts_at"),
+    ],
+)
+def test_change_only_this_time_refused_changes_nothing(client, series, tuesday, data, field):
+    first, second = series.occurrences.order_by("starts_at")[:2]
+    values = {"__taken__": first.starts_at.astimezone(at(tuesday, 0).tzinfo).date().isoformat()}
+    values["__day__"] = (tuesday + dt.timedelta(weeks=1)).isoformat()
+    data = {key: values.get(value, value) for key, value in data.items()}
+    before = list(Booking.objects.order_by("pk").values_list("starts_at", "ends_at", "status"))
+
+    response = client.post(reverse("bookings:series_change_one", args=[second.pk]), data)
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert f'id="id_{field}_error"' in body if field else 'role="alert"' in body
+    assert list(Booking.objects.order_by("pk").values_list("starts_at", "ends_at", "status")) == before

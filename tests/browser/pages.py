@@ -114,6 +114,7 @@ def _series(site: Site) -> list[Page]:
             ("bookings:series_detail", [booking.series_id]),
             ("bookings:series_cancel_from", [booking.pk]),
             ("bookings:series_change_from", [booking.pk]),
+            ("bookings:series_change_one", [booking.pk]),
         ),
         Page(reverse("bookings:series_create", args=[site.room.pk]), submit_empty=True),
     ]
