@@ -237,6 +237,10 @@ def test_the_series_page_is_for_its_organisation_and_the_centres_staff(client, s
     url = reverse("bookings:series_detail", args=[series.pk])
     assert client.get(url).status_code == 200
     _other, stranger = factories.booker(centre)
+    first = series.occurrences.order_by("starts_at").first()
+    body = client.get(url).content.decode()
+    assert reverse("bookings:series_cancel_from", args=[first.pk]) in body
+    assert reverse("bookings:series_change_from", args=[first.pk]) in body
     client.force_login(stranger)
     assert client.get(url).status_code == 404
     client.force_login(factories.staff(centre))
