@@ -443,6 +443,20 @@ def bookings_between(
     )
 
 
+def bookings_starting_between(
+    centre_ids: list[int] | None, starts_at: dt.datetime, ends_at: dt.datetime
+) -> QuerySet[Booking]:
+    """Blocking bookings at these centres (None: all centres) that start within [starts_at, ends_at)."""
+    bookings = Booking.objects.filter(
+        status__in=BookingStatus.blocking(), starts_at__gte=starts_at, starts_at__lt=ends_at
+    )
+    return (
+        _at_centres(bookings, centre_ids)
+        .select_related("resource", "resource__centre", "organisation")
+        .order_by("starts_at", "id")
+    )
+
+
 # --- What the rules need from the database ----------------------------------------------
 def opening_spans(centre: Centre) -> list[rules.OpeningSpan]:
     return [

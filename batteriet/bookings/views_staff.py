@@ -18,6 +18,9 @@ from batteriet.core import time as clock
 from batteriet.core.errors import RuleViolation
 from batteriet.core.forms import posted_data
 
+# Staff see the bookings of the coming two weeks too, to move or cancel them.
+COMING_DAYS = 14
+
 
 @require_safe
 @login_required
@@ -35,6 +38,10 @@ def staff_queue(request: HttpRequest) -> HttpResponse:
             "requested": selectors.requested_bookings(centre_ids, now=clock.now())[:200],
             "today": today,
             "today_bookings": selectors.bookings_between(centre_ids, day_starts_at, day_ends_at)[:200],
+            "coming_bookings": selectors.bookings_starting_between(
+                centre_ids, day_ends_at, day_ends_at + dt.timedelta(days=COMING_DAYS)
+            )[:200],
+            "coming_days": COMING_DAYS,
             "centres": centre_permissions.centres_for_staff(request.user).order_by("name"),
             "now": clock.now(),
         },

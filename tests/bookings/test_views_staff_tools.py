@@ -572,3 +572,20 @@ def test_the_staff_queue_links_to_the_tools(client, centre, room, booker, advise
         assert url in body, url
     detail = client.get(reverse("bookings:detail", args=[today.pk])).content.decode()
     assert reverse("bookings:staff_move", args=[today.pk]) in detail
+
+
+def test_the_staff_queue_lists_the_coming_days_of_my_centres_only(client, room, booker, adviser, day):
+    coming = factories.booking_row(room, booker[0], at(day, 10), at(day, 11), status=BookingStatus.CONFIRMED)
+    far = factories.booking_row(
+        room, booker[0], at(day + dt.timedelta(weeks=3), 10), at(day + dt.timedelta(weeks=3), 11)
+    )
+    vest = factories.CentreFactory(slug="vest")
+    elsewhere = factories.booking_row(
+        factories.ResourceFactory(centre=vest), factories.booker(vest)[0], at(day, 10), at(day, 11)
+    )
+    client.force_login(adviser)
+    body = client.get(reverse("bookings:staff_queue")).content.decode()
+    assert reverse("bookings:staff_move", args=[coming.pk]) in body
+    assert reverse("bookings:staff_cancel", args=[coming.pk]) in body
+    assert reverse("bookings:staff_move", args=[far.pk]) not in body
+    assert reverse("bookings:staff_move", args=[elsewhere.pk]) not in body
