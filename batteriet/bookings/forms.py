@@ -70,6 +70,9 @@ class TimesMixin:
     `_arrange_times` with whether it is a period.
     """
 
+    # Premises: on one date, an end before the start is on the next day.
+    overnight_allowed = False
+
     def _arrange_times(self, *, period: bool, labels=None) -> None:
         self.is_period = period
         if not period:
@@ -99,8 +102,6 @@ class TimesMixin:
         if not self.is_period and data["ends_at"] < data["starts_at"] and self.overnight_allowed:
             end_day += dt.timedelta(days=1)
         return starts_at, dt.datetime.combine(end_day, data["ends_at"], tzinfo=clock.OSLO)
-
-    overnight_allowed = False
 
 
 class BookingForm(TimesMixin, AccessibleFormMixin, forms.Form):
