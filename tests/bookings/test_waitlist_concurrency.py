@@ -127,3 +127,37 @@ def test_parallel_runs_of_the_expiry_job_offer_the_time_once(centre, day):
         BookingStatus.HELD: 1,
     }
     _assert_no_overlap()
+
+
+def test_confirming_while_the_expiry_job_runs_ends_one_way_only(centre, day):
+    """The job lets go of the hold at its deadline while the organisation confirms it: either
+    the confirmation wins and nothing passes on, or the job wins and the next gets the time."""
+    room = factories.ResourceFactory.bookable_now(centre=centre)
+    holder, holder_person = factories.booker(centre)
+    (first, first_person), (second, second_person) = factories.booker(centre), factories.booker(centre)
+    taken = _book(holder_person, room, holder, at(day, 10), at(day, 12))
+    first_entry = _wait(first_person, room, first, at(day, 10), at(day, 12))
+    second_entry = _wait(second_person, room, second, at(day, 10), at(day, 12))
+    services.booking_cancel(actor=holder_person, booking=taken)
+    first_entry.refresh_from_db()
+    held = first_entry.offer
+
+    outcomes = run_in_parallel(
+        [
+            lambda: waitlist.waitlist_offer_accept(actor=first_person, booking=held),
+            lambda: waitlist.holds_release_expired(now=held.hold_expires_at),
+        ]
+    )
+
+    held.refresh_from_db()
+    second_entry.refresh_from_db()
+    if outcomes[0] == "booked":
+        assert held.status == BookingStatus.CONFIRMED
+        assert second_entry.status == WaitlistStatus.WAITING
+    else:
+        assert outcomes[0] == "hold_expired"
+        assert held.status == BookingStatus.EXPIRED
+        assert second_entry.status == WaitlistStatus.OFFERED
+    assert outcomes[1] == "booked"
+    assert Booking.objects.filter(status__in=BookingStatus.blocking()).count() == 1
+    _assert_no_overlap()
