@@ -73,6 +73,7 @@ def series_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "weekdays": _weekday_names(series.weekdays),
             "week_of_month": dict(forms_series.WEEKS_OF_MONTH).get(series.week_of_month, ""),
             "next_coming": next((b for b in occurrences if b.is_blocking and b.starts_at > now), None),
+            "times_of_day": _times_of_day(occurrences),
         },
     )
 
@@ -274,6 +275,18 @@ def _coming_from(booking: Booking, *, ends_after: bool) -> list[Booking]:
     )
     later = later.filter(ends_at__gt=now) if ends_after else later.filter(starts_at__gt=now)
     return list(later.order_by("starts_at", "id"))
+
+
+def _times_of_day(occurrences: list[Booking]) -> str:
+    """The local times of day the series holds ("10:00–11:30"); several when some were changed."""
+    holding = [b for b in occurrences if b.is_blocking] or occurrences
+    times = []
+    for booking in holding:
+        start, end = booking.starts_at.astimezone(clock.OSLO), booking.ends_at.astimezone(clock.OSLO)
+        text = f"{start:%H:%M}–{end:%H:%M}"
+        if text not in times:
+            times.append(text)
+    return ", ".join(times)
 
 
 def _weekday_names(weekdays: list[int]) -> str:

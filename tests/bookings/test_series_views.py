@@ -292,6 +292,7 @@ def test_change_this_and_later(client, series, tuesday):
     assert response.status_code == 302
     times = list(series.occurrences.order_by("starts_at").values_list("starts_at", flat=True))
     assert times == [at(tuesday, 10)] + [at(tuesday + dt.timedelta(weeks=n), 13) for n in (1, 2, 3)]
+    assert client.get(response["Location"]).context["times_of_day"] == "10:00–11:30, 13:00–14:00"
 
 
 def test_change_that_clashes_lists_the_clash_and_changes_nothing(client, series, centre, room, tuesday):
