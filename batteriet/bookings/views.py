@@ -157,7 +157,6 @@ def booking_detail(request: HttpRequest, pk: int) -> HttpResponse:
             and booking.ends_at > clock.now(),
             "is_centre_staff": request.user.has_perm("bookings.decide_booking", booking),
             "move_reason": selectors.move_reason(booking),
-            "move_reason": selectors.move_reason(booking),
             "after_use": views_loans.after_use_for(request, booking),
             "held_offer": views_waitlist.held_offer_for(request, booking),
         },
