@@ -55,6 +55,8 @@ def booking_create(request: HttpRequest, payload: BookingIn):
         purpose=payload.purpose,
         expected_people=payload.expected_people,
         quantity=payload.quantity,
+        responsible_name=payload.responsible_name,
+        responsible_phone=payload.responsible_phone,
     )
     return Status(201, booking_out(booking))
 

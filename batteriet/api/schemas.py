@@ -139,6 +139,10 @@ class BookingIn(Schema):
     purpose: text(500)
     expected_people: Annotated[int, Field(ge=1, le=SMALL_INT_MAX)] | None = None
     quantity: Annotated[int, Field(ge=1, le=SMALL_INT_MAX)] = 1
+    responsible_name: text(200) = Field(
+        "", description="Premises: the person who is present and responsible while you use them."
+    )
+    responsible_phone: text(32) = Field("", description="Premises: that person's phone number.")
 
 
 class CancelIn(Schema):

@@ -433,3 +433,29 @@ def test_list_endpoints_run_a_fixed_number_of_queries(scenario, target, role, dj
         response = client.get(url, query)
     assert response.status_code == 200
     assert few <= 10
+
+
+def test_premises_need_a_responsible_person_who_is_then_stored(centre, booker, day):
+    premises = factories.ResourceFactory.premises(centre=centre, requires_approval=False, buffer_minutes=0)
+    organisation, contact = booker
+    url = reverse("api:booking_create")
+    evening = {
+        "resource": premises.pk,
+        "organisation": organisation.pk,
+        "starts_at": factories.at(day, 18).isoformat(),
+        "ends_at": factories.at(day, 21).isoformat(),
+        "purpose": "Medlemsmøte",
+    }
+    before = stored()
+    missing = client_for_user(contact).post(url, evening, content_type="application/json")
+    assert missing.status_code == 422
+    assert (missing.json()["code"], missing.json()["field"]) == (
+        "responsible_person_required",
+        "responsible_name",
+    )
+    assert stored() == before
+    named = evening | {"responsible_name": "Kari Nordmann", "responsible_phone": "912 34 567"}
+    response = client_for_user(contact).post(url, named, content_type="application/json")
+    assert response.status_code == 201
+    booking = Booking.objects.get(pk=response.json()["id"])
+    assert (booking.responsible_name, booking.responsible_phone) == ("Kari Nordmann", "+4791234567")
