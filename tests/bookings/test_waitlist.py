@@ -302,6 +302,39 @@ def test_an_unconfirmed_hold_expires_and_passes_on(ctx):
     assert offer_of(second).status == BookingStatus.HELD
 
 
+def test_a_run_out_hold_does_not_block_a_booking_before_the_job_runs(ctx):
+    first = join(ctx.first_person, ctx.room, ctx.first, at(ctx.day, 10), at(ctx.day, 12))
+    cancel(ctx.taken)
+    held = offer_of(first)
+
+    with frozen(held.hold_expires_at + dt.timedelta(seconds=1)):
+        booking = book(ctx.second_person, ctx.room, ctx.second, at(ctx.day, 10), at(ctx.day, 11))
+
+    assert status_of(held) == BookingStatus.EXPIRED
+    assert status_of(first) == WaitlistStatus.EXPIRED
+    assert booking.status == BookingStatus.CONFIRMED
+
+
+def test_a_hold_still_running_blocks_a_booking(ctx):
+    first = join(ctx.first_person, ctx.room, ctx.first, at(ctx.day, 10), at(ctx.day, 12))
+    cancel(ctx.taken)
+    held = offer_of(first)
+
+    with frozen(held.hold_expires_at - dt.timedelta(seconds=1)):
+        code = refused(
+            services.booking_create,
+            actor=ctx.second_person,
+            resource=ctx.room,
+            organisation=ctx.second,
+            starts_at=at(ctx.day, 10),
+            ends_at=at(ctx.day, 11),
+            purpose="Styremøte",
+        )
+
+    assert code == "booking_conflict"
+    assert status_of(held) == BookingStatus.HELD
+
+
 def test_releasing_expired_holds_again_changes_nothing(ctx):
     first, second = line_up(ctx)
     cancel(ctx.taken)

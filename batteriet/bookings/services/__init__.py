@@ -119,6 +119,8 @@ def booking_create(
             responsible_name=responsible_name.strip() if is_premises else "",
             responsible_phone=responsible_phone if is_premises else "",
         )
+        if not resource.is_equipment:
+            _release_run_out_holds(resource, starts_at, ends_at + resource.buffer)
         _claim(booking)
         _record(actor, booking, "requested" if booking.status == BookingStatus.REQUESTED else "created")
         send_on_commit(
@@ -436,6 +438,12 @@ def _claim(booking: Booking) -> None:
             clash_starts_at=clash.starts_at if clash else None,
             clash_ends_at=clash.ends_at if clash else None,
         ) from error
+
+
+def _release_run_out_holds(resource: Resource, starts_at: dt.datetime, ends_at: dt.datetime) -> None:
+    from batteriet.bookings.services import waitlist  # waitlist builds on this module
+
+    waitlist.holds_release_expired_in_the_way(resource=resource, starts_at=starts_at, ends_at=ends_at)
 
 
 def _offer_freed_time(booking: Booking, freed: tuple[int, dt.datetime, dt.datetime] | None = None) -> None:

@@ -211,6 +211,16 @@ def holds_release_expired(now: dt.datetime | None = None) -> int:
     return released
 
 
+def holds_release_expired_in_the_way(
+    *, resource: Resource, starts_at: dt.datetime, ends_at: dt.datetime
+) -> int:
+    """Inside the caller's transaction: let go of run-out holds that would clash with
+    [starts_at, ends_at) on `resource`, so a hold never outlives its deadline just because
+    the job has not run yet. The next in line is offered the time first, as always."""
+    in_the_way = selectors.occupancy_clashes(resource, starts_at, ends_at).values("booking_id")
+    return _release_expired_holds(Booking.objects.filter(pk__in=in_the_way), now=clock.now())
+
+
 # --- Offering and letting go --------------------------------------------------------------
 def _offer(entry_id: int, resources: dict[int, Resource], *, now: dt.datetime) -> Booking | None:
     """Hold the entry's time for its organisation, if it is still waiting and the time is free."""
