@@ -8,6 +8,7 @@ import pytest
 
 from batteriet.bookings import services
 from batteriet.bookings.models import Booking, BookingStatus, Closure, Occupancy, Resource
+from batteriet.core import time as clock
 from batteriet.core.errors import RuleViolation
 from batteriet.core.models import AuditEntry
 from batteriet.organisations.models import Agreement
@@ -93,6 +94,21 @@ def test_staff_move_a_booking_to_another_time_and_the_organisation_is_told(
     # The freed time can be booked by someone else.
     other, someone = factories.booker(ctx.centre)
     assert book(someone, ctx.room, other, at(ctx.day, 10), at(ctx.day, 11)).status == BookingStatus.CONFIRMED
+
+
+@pytest.mark.django_db
+def test_a_moved_booking_is_reminded_again_for_its_new_day(ctx):
+    reminded = clock.now()
+    Booking.objects.filter(pk=ctx.booking.pk).update(reminder_sent_at=reminded)
+    ctx.booking.refresh_from_db()
+
+    later_same_start = move(ctx.adviser, ctx.booking, at(ctx.day, 10), at(ctx.day, 12))
+    assert later_same_start.reminder_sent_at == reminded
+
+    next_day = ctx.day + dt.timedelta(days=1)
+    moved = move(ctx.adviser, later_same_start, at(next_day, 10), at(next_day, 12))
+    moved.refresh_from_db()
+    assert moved.reminder_sent_at is None
 
 
 @pytest.mark.django_db

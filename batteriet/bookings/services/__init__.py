@@ -295,6 +295,8 @@ def booking_move(
             booking.status = BookingStatus.REQUESTED
         freed = (booking.resource_id, booking.starts_at, booking.ends_at)
         booking.occupancies.all().delete()
+        if booking.starts_at != starts_at:
+            booking.reminder_sent_at = None  # the day-before reminder is due again, for the new day
         booking.resource, booking.starts_at, booking.ends_at = target, starts_at, ends_at
         _claim(booking)
         after = _placement(booking)
