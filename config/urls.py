@@ -1,8 +1,8 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
-from batteriet.api.api import api
+from batteriet.api.api import api, not_found_outside_routes
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("batteriet.organisations.urls")),
     path("", include("batteriet.bookings.urls")),
     path("api/v1/", api.urls),
+    re_path(r"^api/v1/", not_found_outside_routes),
     path("", include("batteriet.api.urls")),
 ]
 

@@ -6,6 +6,7 @@ load scripts from a CDN, which our Content-Security-Policy forbids. See docs/api
 
 from django.http import Http404, HttpRequest
 from django.utils import translation
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Router
 
 from batteriet.api import auth, bookings, centres, errors
@@ -49,3 +50,9 @@ def not_found(request: HttpRequest, rest: str):
 
 
 api.add_router("", fallback)
+
+
+def not_found_outside_routes(request: HttpRequest):
+    """Addresses under /api/v1/ that no route can even parse (a line break in the path,
+    say) answer the same JSON 404. Mounted in config/urls.py right after the API."""
+    return errors.error_response(api, request, 404, "not_found", _("Not found, or you cannot see it."))

@@ -94,7 +94,9 @@ def test_get(scenario, row, how):
     assert statuses == expected
 
 
-@pytest.mark.parametrize("path", ["/api/v1/finnes-ikke", "/api/v1/resources/rom", "/api/v1/bookings/1/2/3"])
+@pytest.mark.parametrize(
+    "path", ["/api/v1/finnes-ikke", "/api/v1/resources/rom", "/api/v1/bookings/1/2/3", "/api/v1/resources/\n"]
+)
 def test_other_addresses_answer_404_in_the_same_shape(path):
     for method in ("get", "post", "delete"):
         response = getattr(Client(), method)(path)
