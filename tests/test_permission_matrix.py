@@ -112,9 +112,15 @@ def _feed_token(organisation) -> str:
 
 
 def _series_booking(organisation, room) -> Booking:
-    """A time of a weekly recurring booking of `organisation`, written straight to the database."""
+    """A time of a weekly recurring booking of `organisation`, written straight to the database.
+
+    Made once per organisation and room: a second booking of the same time would clash.
+    """
     from batteriet.bookings.models import Series
 
+    existing = Booking.objects.filter(organisation=organisation, resource=room, series__isnull=False).first()
+    if existing is not None:
+        return existing
     day = factories.bookable_day(weeks_ahead=2)
     series = Series.objects.create(
         resource=room,
