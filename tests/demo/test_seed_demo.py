@@ -7,7 +7,14 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import override_settings
 
-from batteriet.bookings.models import Resource, ResourceKind
+from batteriet.bookings.models import (
+    Booking,
+    BookingStatus,
+    Resource,
+    ResourceKind,
+    WaitlistEntry,
+    WaitlistStatus,
+)
 from batteriet.centres.models import Centre
 from batteriet.demo import data as demo
 
@@ -35,11 +42,26 @@ def test_every_centre_lends_rooms_premises_desks_and_equipment():
 
 
 @override_settings(DEBUG=True)
+def test_oslo_has_bookings_in_every_state_a_visitor_should_see():
+    _seed()
+    wayback = Booking.objects.filter(organisation__name="Wayback")
+    assert wayback.filter(resource__name="Møterom 1", status=BookingStatus.CONFIRMED).count() == 1
+    assert wayback.filter(resource__name="Møterom 2", series__isnull=False).count() == 6
+    hall = wayback.get(resource__name="Storsalen")
+    assert (hall.status, hall.responsible_phone) == (BookingStatus.REQUESTED, "+4791234567")
+    assert wayback.filter(resource__kind=ResourceKind.EQUIPMENT).count() == 1
+    desk = Booking.objects.get(resource__name="Kontorplass 1", resource__centre__slug="oslo")
+    assert desk.status == BookingStatus.CONFIRMED and desk.review_on is not None
+    assert WaitlistEntry.objects.filter(status=WaitlistStatus.WAITING).count() == 1
+
+
+@override_settings(DEBUG=True)
 def test_a_second_run_adds_nothing():
     _seed()
-    counts = {model: model.objects.count() for model in (Centre, Resource)}
+    models = (Centre, Resource, Booking, WaitlistEntry)
+    counts = {model: model.objects.count() for model in models}
     assert "(0 rows added this time)" in _seed()
-    assert counts == {model: model.objects.count() for model in (Centre, Resource)}
+    assert counts == {model: model.objects.count() for model in models}
 
 
 def test_refuses_to_run_outside_debug():

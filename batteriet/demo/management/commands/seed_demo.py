@@ -23,6 +23,7 @@ from batteriet.bookings.models import Resource
 from batteriet.centres.models import AgreementText, Centre, OpeningHours, StaffAssignment
 from batteriet.core import audit
 from batteriet.core import time as clock
+from batteriet.demo import bookings as demo_bookings
 from batteriet.demo import data as demo
 from batteriet.organisations.models import (
     Agreement,
@@ -58,6 +59,8 @@ class Command(BaseCommand):
         with transaction.atomic():
             seeder = Seeder()
             seeder.run()
+        # Bookings go through the services, each in its own transaction.
+        seeder.created += demo_bookings.add_demo_bookings()
         self.stdout.write(
             f"Demo data ready: {Centre.objects.count()} centres, "
             f"{Organisation.objects.count()} organisations, {User.objects.count()} people "
