@@ -11,6 +11,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -67,7 +68,9 @@ class Resource(models.Model):
         help_text=_("If not ticked, bookings are confirmed at once."),
     )
     min_notice_minutes = models.PositiveIntegerField(_("minimum notice (minutes)"), default=60)
-    max_horizon_days = models.PositiveIntegerField(_("how far ahead (days)"), default=180)
+    max_horizon_days = models.PositiveIntegerField(
+        _("how far ahead (days)"), default=180, validators=[MaxValueValidator(3650)]
+    )
     min_duration_minutes = models.PositiveIntegerField(_("shortest booking (minutes)"), default=30)
     max_duration_minutes = models.PositiveIntegerField(_("longest booking (minutes)"), default=8 * 60)
     buffer_minutes = models.PositiveIntegerField(
@@ -102,6 +105,11 @@ class Resource(models.Model):
                 condition=Q(capacity__isnull=True) | Q(capacity__gte=1),
                 name="bookings_resource_capacity_at_least_one",
                 violation_error_message=_("Room for at least one person, or leave it empty."),
+            ),
+            models.CheckConstraint(
+                condition=Q(max_horizon_days__lte=3650),
+                name="bookings_resource_horizon_at_most_ten_years",
+                violation_error_message=_("Bookings can be made at most ten years ahead."),
             ),
             models.CheckConstraint(
                 condition=Q(parent__isnull=True) | ~Q(parent=F("id")),

@@ -10,7 +10,9 @@ from django_tasks import task
 from batteriet.bookings import ics, selectors
 from batteriet.bookings.models import Booking
 from batteriet.bookings.notices import Notice
+from batteriet.centres import permissions as centre_permissions
 from batteriet.core import mail
+from batteriet.organisations import permissions as organisation_permissions
 from batteriet.organisations.tasks import _contacts
 
 
@@ -45,8 +47,20 @@ def send_booking_notice(*, booking_id: int, notice: str) -> None:
 
 
 def _recipients(booking: Booking) -> dict[str, str]:
-    """E-mail → language of the contact persons and of the person who booked."""
+    """E-mail → language of the contact persons and of the person who booked.
+
+    The person who booked is told only while they still belong to the organisation (or
+    work at the centre): the e-mails can carry the key and access note.
+    """
     recipients = dict(_contacts(booking.organisation))
-    if booking.booked_by is not None and booking.booked_by.email:
-        recipients[booking.booked_by.email] = booking.booked_by.language
+    booker = booking.booked_by
+    if (
+        booker is not None
+        and booker.email
+        and (
+            organisation_permissions.is_member(booker, booking.organisation)
+            or centre_permissions.is_staff_at(booker, booking.resource.centre)
+        )
+    ):
+        recipients[booker.email] = booker.language
     return recipients

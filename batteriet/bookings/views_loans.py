@@ -176,7 +176,7 @@ def incident_handled(request: HttpRequest, pk: int) -> HttpResponse:
 def closing_checklist(request: HttpRequest, pk: int) -> HttpResponse:
     """Members send the checklist; staff of the centre read the report on the booking page."""
     booking = permissions.get_booking_for_view(request.user, pk)
-    if booking.resource.kind != ResourceKind.PREMISES:
+    if booking.resource.kind != ResourceKind.PREMISES or booking.organisation is None:
         raise Http404
     if not organisation_permissions.is_member(request.user, booking.organisation):
         raise PermissionDenied
@@ -193,7 +193,7 @@ def closing_checklist(request: HttpRequest, pk: int) -> HttpResponse:
         except RuleViolation as violation:
             form.add_rule_violation(violation)
         else:
-            messages.success(request, _("Thank you. The checklist is sent to the centre."))
+            messages.success(request, _("Thank you. The checklist has been sent to the centre."))
             return redirect("bookings:checklist", pk=booking.pk)
     elif request.method == "POST":
         messages.error(request, _("The checklist cannot be sent now. See why below."))
@@ -229,12 +229,12 @@ def _pages_saved_message(booking: Booking, pages: int) -> str:
     allowance = booking.resource.printer_pages_per_month
     if rules_loans.is_over_allowance(pages, allowance):
         return _(
-            "%(pages)s pages are saved. That is more than the %(allowance)s pages a month this desk has."
+            "Saved. Pages printed: %(pages)s. That is more than the %(allowance)s pages a month this desk has."
         ) % {
             "pages": pages,
             "allowance": allowance,
         }
-    return _("%(pages)s pages are saved.") % {"pages": pages}
+    return _("Saved. Pages printed: %(pages)s.") % {"pages": pages}
 
 
 def _moment(moment) -> str:

@@ -170,7 +170,7 @@ def series_change_one(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_rule_violation(violation)
         else:
             messages.success(
-                request, _("The time is changed. The other times of the recurring booking stay.")
+                request, _("The time is changed. The other times of the recurring booking stay as they are.")
             )
             return redirect("bookings:detail", pk=booking.pk)
     return render(request, "bookings/series_change_one.html", {"booking": booking, "form": form})

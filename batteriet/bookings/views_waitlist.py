@@ -108,9 +108,7 @@ def offer_accept(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_rule_violation(violation)
         else:
             if booking.status == BookingStatus.REQUESTED:
-                messages.success(
-                    request, _("Thank you. Your request is sent, and the centre will approve it.")
-                )
+                messages.success(request, _("Your request is sent. The centre will approve or decline it."))
             else:
                 messages.success(request, _("Thank you. The booking is confirmed."))
             return redirect("bookings:detail", pk=booking.pk)

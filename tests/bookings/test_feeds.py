@@ -240,7 +240,7 @@ def test_old_address_stops_working_after_a_reset(client, orgs):
     response = client.post(reverse("bookings:calendar_feed_reset", args=[orgs["a"].pk]), follow=True)
     new = CalendarFeed.objects.get(organisation=orgs["a"]).token
     assert new != old and len(new) >= 43
-    assert "no longer works" in response.content.decode()
+    assert "Den gamle adressen virker ikke lenger" in response.content.decode()
     client.logout()
     assert client.get(reverse("bookings:organisation_feed", args=[old])).status_code == 404
     assert client.get(reverse("bookings:organisation_feed", args=[new])).status_code == 200

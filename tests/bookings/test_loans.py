@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from batteriet.bookings import rules_loans, selectors_loans
+from batteriet.bookings import rules_loans, selectors_loans, services
 from batteriet.bookings.models import Booking, BookingStatus, PremisesReport, PrintCount
 from batteriet.bookings.rules_loans import ClosingChecklist
 from batteriet.bookings.services import loans
@@ -292,6 +292,46 @@ def test_check_out_refuses_what_is_not_a_confirmed_loan_on_its_day(s):
     twice = functools.partial(loans.equipment_check_out, actor=s.adviser, booking=s.equipment_loan)
     assert code_of(twice) == "loan_already_picked_up"
     assert Booking.objects.filter(checked_out_at__isnull=False).count() == 1
+
+
+def test_equipment_picked_up_cannot_be_cancelled_or_moved_by_the_organisation(s):
+    loans.equipment_check_out(actor=s.adviser, booking=s.equipment_loan)
+    loan = Booking.objects.get(pk=s.equipment_loan.pk)
+    cancel = functools.partial(services.booking_cancel, actor=s.contact, booking=loan)
+    later = functools.partial(
+        services.booking_move,
+        actor=s.contact,
+        booking=loan,
+        starts_at=at(days(1), 9),
+        ends_at=at(days(3), 15),
+    )
+
+    assert code_of(cancel) == "loan_picked_up"
+    assert (
+        code_of(functools.partial(services.booking_cancel, actor=s.adviser, booking=loan)) == "loan_picked_up"
+    )
+    assert code_of(later) == "booking_under_way"
+    assert Booking.objects.get(pk=loan.pk).status == BookingStatus.CONFIRMED
+
+
+def test_staff_may_give_a_loan_under_way_more_time(s):
+    factories.agreement(s.org, s.centre, valid_from=days(-30), valid_until=days(300))
+    loans.equipment_check_out(actor=s.adviser, booking=s.equipment_loan)
+    loan = Booking.objects.get(pk=s.equipment_loan.pk)
+
+    moved = services.booking_move(
+        actor=s.adviser, booking=loan, starts_at=loan.starts_at, ends_at=at(days(5), 15)
+    )
+
+    assert moved.ends_at == at(days(5), 15)
+    assert moved.checked_out_at == NOW
+
+
+def test_the_checklist_of_a_staff_block_is_not_there(client, s):
+    block = factories.loan_row(s.hall, None, at(days(-2), 18), at(days(-2), 22))
+    client.force_login(s.adviser)
+
+    assert client.get(reverse("bookings:checklist", args=[block.pk])).status_code == 404
 
 
 def test_check_in_only_after_check_out_and_once(s):

@@ -114,3 +114,11 @@ def test_a_hall_is_divided_once_within_one_centre(centre):
     assert "part of itself" in _parent_error(hall)
     projector = factories.ResourceFactory.equipment(centre=centre)
     assert "Equipment" in _parent_error(factories.ResourceFactory.build(centre=centre, parent=projector))
+
+
+@pytest.mark.django_db
+def test_a_resource_is_booked_at_most_ten_years_ahead():
+    """A larger horizon would overflow date arithmetic in the rules and the feeds."""
+    resource = factories.ResourceFactory(max_horizon_days=3650)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Resource.objects.filter(pk=resource.pk).update(max_horizon_days=3651)

@@ -112,6 +112,19 @@ def test_a_moved_booking_is_reminded_again_for_its_new_day(ctx):
 
 
 @pytest.mark.django_db
+def test_the_key_note_and_review_date_stay_with_the_old_resource(ctx):
+    Booking.objects.filter(pk=ctx.booking.pk).update(handover_note="Kode 1234", review_on=ctx.day)
+    ctx.booking.refresh_from_db()
+    same_room = move(ctx.adviser, ctx.booking, at(ctx.day, 13), at(ctx.day, 14))
+    assert (same_room.handover_note, same_room.review_on) == ("Kode 1234", ctx.day)
+
+    other_room = factories.ResourceFactory.bookable_now(centre=ctx.centre, name="Møterom Vann")
+    moved = move(ctx.adviser, same_room, at(ctx.day, 13), at(ctx.day, 14), resource=other_room)
+    moved.refresh_from_db()
+    assert (moved.handover_note, moved.review_on) == ("", None)
+
+
+@pytest.mark.django_db
 def test_staff_move_a_booking_to_another_room_at_the_same_time(ctx):
     other_room = factories.ResourceFactory.bookable_now(centre=ctx.centre, name="Møterom Fjell")
 

@@ -15,7 +15,7 @@ from batteriet.bookings.models import Booking, BookingStatus
 from batteriet.bookings.notices import Notice, send_on_commit
 from batteriet.bookings.services import notify
 from batteriet.core import time as clock
-from batteriet.organisations.models import MembershipRole
+from batteriet.organisations.models import Membership, MembershipRole
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -311,3 +311,16 @@ def test_each_person_gets_their_own_language(
     en_invite, _mimetype = _invite(by_address[booker.email])
     assert "Status: Bekreftet" in nb_invite.events[0]["DESCRIPTION"]
     assert "Status: Confirmed" in en_invite.events[0]["DESCRIPTION"]
+
+
+def test_a_person_who_left_the_organisation_is_no_longer_told(
+    room, people, day, mailoutbox, django_capture_on_commit_callbacks
+):
+    """The e-mails can carry the key and access note: only current members get them."""
+    organisation, contact, booker = people
+    booking = _booking(room, organisation, booker, day, status=BookingStatus.CONFIRMED)
+    Membership.objects.filter(user=booker, organisation=organisation).delete()
+
+    _send(booking, Notice.REMINDER, django_capture_on_commit_callbacks)
+
+    assert [address for message in mailoutbox for address in message.to] == [contact.email]

@@ -199,7 +199,7 @@ def test_book_all_books_nothing_when_one_time_is_taken(ctx):
         create(ctx, weekly(ctx.tuesday, count=4), book="all")
 
     assert caught.value.code == "series_not_all_free"
-    assert "1 of the 4" in str(caught.value.message)
+    assert "1 av de 4" in str(caught.value.message)
     assert [t.starts_at for t in caught.value.refused] == [at(week(ctx, 3), 10)]
     assert stored() == before
 

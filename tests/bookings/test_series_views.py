@@ -105,7 +105,7 @@ def test_book_the_free_times(client, member, room, centre, tuesday, booker):
     page = client.get(response["Location"])
     assert page.status_code == 200
     [message] = page.context["messages"]
-    assert str(message) == "3 times are booked. 1 time could not be booked."
+    assert str(message) == "3 tider er bestilt. 1 tid kunne ikke bestilles."  # Bokmål, the default
     assert len(page.context["occurrences"]) == 3
 
 

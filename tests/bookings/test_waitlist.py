@@ -264,6 +264,29 @@ def test_the_first_in_line_confirms_the_hold(ctx):
     assert AuditEntry.objects.filter(action="booking.offer_accepted", object_id=str(booking.pk)).exists()
 
 
+def test_a_hold_cannot_be_confirmed_past_the_weekly_quota(ctx, settings):
+    first, _second = line_up(ctx)
+    cancel(ctx.taken)
+    held = offer_of(first)
+    book(ctx.first_person, ctx.room, ctx.first, at(ctx.day, 14), at(ctx.day, 15))
+    settings.BOOKING_WEEKLY_QUOTA = {"meeting_room": 1}
+
+    code = refused(waitlist.waitlist_offer_accept, actor=ctx.first_person, booking=held)
+
+    assert code == "quota_reached"
+    assert status_of(held) == BookingStatus.HELD
+
+
+def test_a_hold_within_the_quota_counts_itself_once(ctx, settings):
+    first, _second = line_up(ctx)
+    cancel(ctx.taken)
+    settings.BOOKING_WEEKLY_QUOTA = {"meeting_room": 1}
+
+    booking = waitlist.waitlist_offer_accept(actor=ctx.first_person, booking=offer_of(first))
+
+    assert status_of(booking) == BookingStatus.CONFIRMED
+
+
 def test_a_hold_on_a_room_that_needs_approval_becomes_a_request(ctx):
     first, _second = line_up(ctx)
     cancel(ctx.taken)
@@ -313,6 +336,24 @@ def test_a_run_out_hold_does_not_block_a_booking_before_the_job_runs(ctx):
     assert status_of(held) == BookingStatus.EXPIRED
     assert status_of(first) == WaitlistStatus.EXPIRED
     assert booking.status == BookingStatus.CONFIRMED
+
+
+def test_a_run_out_hold_gives_way_to_staff_blocking_the_time_too(ctx):
+    first = join(ctx.first_person, ctx.room, ctx.first, at(ctx.day, 10), at(ctx.day, 12))
+    cancel(ctx.taken)
+    held = offer_of(first)
+
+    with frozen(held.hold_expires_at + dt.timedelta(seconds=1)):
+        block = services.booking_block(
+            actor=factories.staff(ctx.centre),
+            resource=ctx.room,
+            starts_at=at(ctx.day, 9),
+            ends_at=at(ctx.day, 13),
+            reason="Maling",
+        )
+
+    assert status_of(held) == BookingStatus.EXPIRED
+    assert block.status == BookingStatus.CONFIRMED
 
 
 def test_a_hold_still_running_blocks_a_booking(ctx):

@@ -119,8 +119,6 @@ def booking_create(
             responsible_name=responsible_name.strip() if is_premises else "",
             responsible_phone=responsible_phone if is_premises else "",
         )
-        if not resource.is_equipment:
-            _release_run_out_holds(resource, starts_at, ends_at + resource.buffer)
         _claim(booking)
         _record(actor, booking, "requested" if booking.status == BookingStatus.REQUESTED else "created")
         send_on_commit(
@@ -240,6 +238,14 @@ def booking_cancel(*, actor: User, booking: Booking, reason: str = "") -> Bookin
                 code="booking_already_over",
                 message=_("This booking is already over and can no longer be cancelled."),
             )
+        if _is_out_on_loan(booking):
+            raise RuleViolation(
+                code="loan_picked_up",
+                message=_(
+                    "This equipment has been picked up, so the loan cannot be cancelled. Bring it "
+                    "back to the centre; the staff mark it as returned."
+                ),
+            )
         old_status = booking.status
         booking.occupancies.all().delete()
         booking.status = BookingStatus.CANCELLED
@@ -278,7 +284,14 @@ def booking_move(
     nothing changes and the old time stays booked. `reason` goes into the audit entry.
     """
     now = clock.now()
-    rules.check_interval(starts_at=starts_at, ends_at=ends_at, now=now)
+    # A booking under way keeps its start (staff give a loan more time): only the end
+    # must then lie ahead. Members cannot move a started booking (`_check_movable`).
+    keeps_start = _utc(starts_at) == booking.starts_at
+    rules.check_interval(
+        starts_at=starts_at if not keeps_start else max(_utc(starts_at), now),
+        ends_at=ends_at,
+        now=now,
+    )
     starts_at, ends_at = _utc(starts_at), _utc(ends_at)
     rules.check_reason(reason, required=False)
     with transaction.atomic(durable=True):
@@ -286,7 +299,7 @@ def booking_move(
         is_staff = centre_permissions.is_staff_at(actor, booking.resource.centre)
         if not (is_staff or _is_member_of_booker(actor, booking)):
             raise _not_allowed()
-        _check_movable(booking, now=now)
+        _check_movable(booking, now=now, is_staff=is_staff)
         target = _move_target(booking, resource)
         before = _placement(booking)
         _check_new_time(booking, target, starts_at=starts_at, ends_at=ends_at, now=now, is_staff=is_staff)
@@ -297,6 +310,9 @@ def booking_move(
         booking.occupancies.all().delete()
         if booking.starts_at != starts_at:
             booking.reminder_sent_at = None  # the day-before reminder is due again, for the new day
+        if target.pk != booking.resource_id:
+            # The key note and the review date belonged to the old room or desk.
+            booking.handover_note, booking.review_on = "", None
         booking.resource, booking.starts_at, booking.ends_at = target, starts_at, ends_at
         _claim(booking)
         after = _placement(booking)
@@ -323,7 +339,9 @@ def _is_member_of_booker(actor: User, booking: Booking) -> bool:
     )
 
 
-def _check_movable(booking: Booking, *, now: dt.datetime) -> None:
+def _check_movable(booking: Booking, *, now: dt.datetime, is_staff: bool) -> None:
+    """Staff may move a booking under way (a loan returned later, say); members only one
+    that has not started, and never equipment already picked up."""
     if booking.status not in (BookingStatus.REQUESTED, BookingStatus.CONFIRMED):
         raise _wrong_state()
     if booking.ends_at <= now:
@@ -331,6 +349,15 @@ def _check_movable(booking: Booking, *, now: dt.datetime) -> None:
             code="booking_already_over",
             message=_("This booking is already over and can no longer be moved."),
         )
+    if not is_staff and (booking.starts_at <= now or _is_out_on_loan(booking)):
+        raise RuleViolation(
+            code="booking_under_way",
+            message=_("This booking has already started. Ask the centre if it needs to change."),
+        )
+
+
+def _is_out_on_loan(booking: Booking) -> bool:
+    return booking.checked_out_at is not None and booking.checked_in_at is None
 
 
 def _move_target(booking: Booking, resource: Resource | None) -> Resource:
@@ -410,6 +437,10 @@ def _claim(booking: Booking) -> None:
         booking.save()
         return
     occupied_until = booking.ends_at + resource.buffer
+    if booking.status != BookingStatus.HELD:
+        # Holds whose deadline passed give way now, not when the job next runs. (An offer
+        # being made is itself a hold, and is made by the releasing code.)
+        _release_run_out_holds(resource, booking.starts_at, occupied_until)
     clash = selectors.occupancy_clashes(resource, booking.starts_at, occupied_until, exclude=booking).first()
     if clash is not None:
         raise rules.BookingConflict(clash_starts_at=clash.starts_at, clash_ends_at=clash.ends_at)

@@ -278,6 +278,15 @@ def _confirm_held(actor: User, booking: Booking, *, responsible: dict[str, str])
         booking.organisation, booking.resource, starts_at=booking.starts_at, ends_at=booking.ends_at
     )
     rules.check_responsible_person(kind=booking.resource.kind, **responsible)
+    # Fair share holds for offers too: the quota lock, then count the week without this hold.
+    Organisation.objects.select_for_update().values_list("pk", flat=True).get(pk=booking.organisation_id)
+    rules.check_quota(
+        booked_this_week=selectors.bookings_in_week(
+            booking.organisation_id, booking.resource, booking.starts_at
+        )
+        - 1,
+        limit=booking_services.weekly_quota(booking.resource.kind),
+    )
     if booking.resource.kind == ResourceKind.PREMISES:
         booking.responsible_name, booking.responsible_phone = responsible["name"], responsible["phone"]
     booking.occupancies.all().delete()
