@@ -112,16 +112,33 @@ def revisions(bookings: Iterable[Booking]) -> dict[int, Revision]:
 
 
 # --- Invitations ------------------------------------------------------------------------
-def invitation(booking: Booking, *, attendee_email: str, now: dt.datetime | None = None) -> bytes:
+def invitation(
+    booking: Booking,
+    *,
+    attendee_email: str,
+    now: dt.datetime | None = None,
+    also: Iterable[Booking] = (),
+) -> bytes:
     """The `invite.ics` for one e-mail about `booking` (METHOD:REQUEST or CANCEL).
 
-    Needs `booking.resource.centre` and `booking.organisation` loaded. Texts are in
-    the active language.
+    `also`: further bookings the same e-mail is about (the other times of a recurring
+    booking), each its own event with its own UID, so a later change to one time updates
+    just that event. Needs `resource.centre` and `organisation` loaded. Texts are in the
+    active language.
     """
     now = now or clock.now()
-    method = method_for(booking)
-    calendar = _calendar(method=method)
-    event = _detailed_event(booking, revisions([booking])[booking.pk], stamp=now)
+    bookings = [booking, *also]
+    calendar = _calendar(method=method_for(booking))
+    revision_of = revisions(bookings)
+    for each in bookings:
+        calendar.add_component(_invited_event(each, revision_of[each.pk], attendee_email, stamp=now))
+    return _finish(calendar, bookings)
+
+
+def _invited_event(
+    booking: Booking, revision: Revision, attendee_email: str, *, stamp: dt.datetime
+) -> icalendar.Event:
+    event = _detailed_event(booking, revision, stamp=stamp)
     centre = booking.resource.centre
     event.add("organizer", f"mailto:{centre.email}", parameters={"CN": centre.name})
     event.add(
@@ -134,8 +151,7 @@ def invitation(booking: Booking, *, attendee_email: str, now: dt.datetime | None
             "RSVP": "FALSE",
         },
     )
-    calendar.add_component(event)
-    return _finish(calendar, [booking])
+    return event
 
 
 # --- Feeds ------------------------------------------------------------------------------

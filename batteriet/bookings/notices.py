@@ -5,6 +5,7 @@ goes out from a background task once the change is committed, so a rolled-back c
 never sends anything and a slow mail server never slows the booking down.
 """
 
+from collections.abc import Iterable
 from enum import StrEnum
 
 from django.db import transaction
@@ -24,16 +25,20 @@ class Notice(StrEnum):
     OVERDUE = "overdue"  # equipment not returned
 
 
-def send_on_commit(booking: Booking, notice: Notice) -> None:
+def send_on_commit(booking: Booking, notice: Notice, *, also: Iterable[Booking] = ()) -> None:
     """Queue the e-mail about `booking` once the surrounding transaction commits.
 
-    Staff blocks have no organisation to tell, so nothing is sent for them.
+    `also`: the other bookings the same change touched (the later times of a recurring
+    booking); the one e-mail lists them and invites to every one. Staff blocks have no
+    organisation to tell, so nothing is sent for them.
     """
     if booking.organisation_id is None:
         return
     from batteriet.bookings import tasks
 
-    booking_id = booking.pk
+    booking_id, other_ids = booking.pk, [other.pk for other in also if other.pk != booking.pk]
     transaction.on_commit(
-        lambda: tasks.send_booking_notice.enqueue(booking_id=booking_id, notice=str(notice))
+        lambda: tasks.send_booking_notice.enqueue(
+            booking_id=booking_id, notice=str(notice), other_ids=other_ids
+        )
     )

@@ -17,7 +17,7 @@ from batteriet.organisations.tasks import _contacts
 
 
 @task()
-def send_booking_notice(*, booking_id: int, notice: str) -> None:
+def send_booking_notice(*, booking_id: int, notice: str, other_ids: list[int] | None = None) -> None:
     """Tell the organisation's contact persons (and the person who booked) about a change.
 
     Each notice has its own wording (`bookings/email/<notice>_*.txt`), and every e-mail
@@ -29,15 +29,21 @@ def send_booking_notice(*, booking_id: int, notice: str) -> None:
     )
     if booking.organisation is None:
         return
+    others = list(
+        Booking.objects.filter(pk__in=other_ids or [], organisation=booking.organisation)
+        .select_related("resource", "resource__centre", "organisation", "booked_by")
+        .order_by("starts_at")
+    )
     for email, language in _recipients(booking).items():
         with translation.override(language):
-            invite = ics.invitation(booking, attendee_email=email)
+            invite = ics.invitation(booking, attendee_email=email, also=others)
         mail.send_templated(
             to=[email],
             template=f"bookings/email/{notice}",
             context={
                 "booking": booking,
                 "centre": booking.resource.centre,
+                "others": others,
                 "url": reverse("bookings:detail", args=[booking.pk]),
                 "move_reason": selectors.move_reason(booking) if notice == Notice.CHANGED else "",
             },

@@ -5,6 +5,7 @@ import datetime as dt
 from types import SimpleNamespace
 
 import holidays
+import icalendar
 import pytest
 from django.core import mail
 
@@ -189,6 +190,28 @@ def test_book_the_free_ones_skips_the_taken_times(ctx, django_capture_on_commit_
     assert actions == ["booking.created"] * 3 + ["series.created"]
     assert AuditEntry.objects.get(action="series.created").changes["skipped"] == 1
     assert len({message.subject for message in mail.outbox}) == 1  # one e-mail for the series
+
+
+def test_the_one_e_mail_lists_and_invites_to_every_time(ctx, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        series = create(ctx, weekly(ctx.tuesday, count=3), book="free")
+
+    booked = list(series.occurrences.order_by("starts_at"))
+    (message,) = [message for message in mail.outbox if ctx.person.email in message.to]
+    ((_name, content, _type),) = message.attachments
+    events = icalendar.Calendar.from_ical(content).events
+    assert [event["UID"] for event in events] == [f"booking-{b.pk}@127.0.0.1" for b in booked]
+    assert [event.start for event in events] == [b.starts_at for b in booked]
+    assert message.body.count("10:00–11:00") == 2  # the two further times, listed
+
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        series_services.series_cancel_from(actor=ctx.person, booking=booked[1])
+    (message,) = [message for message in mail.outbox if ctx.person.email in message.to]
+    ((_name, content, _type),) = message.attachments
+    cancelled = icalendar.Calendar.from_ical(content)
+    assert cancelled["METHOD"] == "CANCEL"
+    assert [event["UID"] for event in cancelled.events] == [f"booking-{b.pk}@127.0.0.1" for b in booked[1:]]
 
 
 def test_book_all_books_nothing_when_one_time_is_taken(ctx):

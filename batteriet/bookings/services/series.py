@@ -152,7 +152,7 @@ def series_cancel_from(*, actor: User, booking: Booking, reason: str = "") -> li
             )
         for occurrence in later:
             _cancel(actor, occurrence, reason=reason.strip(), now=now)
-        send_on_commit(later[0], Notice.CANCELLED)
+        send_on_commit(later[0], Notice.CANCELLED, also=later[1:])
     return later
 
 
@@ -203,7 +203,7 @@ def series_change_from(
                 % {"count": len(refused), "total": len(later)},
                 refused=refused,
             )
-        send_on_commit(later[0], Notice.CHANGED)
+        send_on_commit(later[0], Notice.CHANGED, also=later[1:])
     return later
 
 
@@ -423,7 +423,7 @@ def _record_created(actor: User, series: Series, booked: list[Booking], *, skipp
             "skipped": skipped,
         },
     )
-    send_on_commit(booked[0], Notice.REQUESTED if verb == "requested" else Notice.CONFIRMED)
+    send_on_commit(booked[0], Notice.REQUESTED if verb == "requested" else Notice.CONFIRMED, also=booked[1:])
 
 
 # --- Cancelling and moving later times ----------------------------------------------------
