@@ -475,6 +475,43 @@ def closures_between(centre: Centre, first_day: dt.date, last_day: dt.date) -> l
     )
 
 
+def bookings_of_kind_starting(
+    organisation_id: int, resource: Resource, starts_at: dt.datetime, ends_at: dt.datetime
+) -> list[dt.datetime]:
+    """When the organisation's blocking bookings of this kind at this centre start, within
+    [starts_at, ends_at): the weekly quota of many weeks counted from one query."""
+    return list(
+        Booking.objects.filter(
+            organisation_id=organisation_id,
+            resource__centre_id=resource.centre_id,
+            resource__kind=resource.kind,
+            status__in=BookingStatus.blocking(),
+            starts_at__gte=starts_at,
+            starts_at__lt=ends_at,
+        ).values_list("starts_at", flat=True)
+    )
+
+
+def taken_between(resource: Resource, starts_at: dt.datetime, ends_at: dt.datetime) -> list[tuple]:
+    """What is held on `resource` during [starts_at, ends_at), read once for many checks.
+
+    (start, end, quantity) with buffers included: for equipment the loans (feed them to
+    `rules.peak_quantity`); otherwise the occupied times an own row would clash with.
+    """
+    if resource.is_equipment:
+        buffer = resource.buffer
+        return [
+            (start, end + buffer, quantity)
+            for start, end, quantity in _equipment_loans(resource, starts_at, ends_at).values_list(
+                "starts_at", "ends_at", "quantity"
+            )
+        ]
+    return [
+        (start, end, 1)
+        for start, end in occupancy_clashes(resource, starts_at, ends_at).values_list("starts_at", "ends_at")
+    ]
+
+
 def bookings_in_week(organisation_id: int, resource: Resource, moment: dt.datetime) -> int:
     """Blocking bookings of one kind an organisation holds at a centre in the ISO week of `moment`."""
     week_starts_at, week_ends_at = rules.week_bounds(moment)

@@ -39,6 +39,20 @@ def has_active_agreement(organisation: Organisation, centre: Centre, on: dt.date
     ).exists()
 
 
+def active_agreement_periods(organisation: Organisation, centre: Centre) -> list[tuple[dt.date, dt.date]]:
+    """(valid from, valid until) of the organisation's agreements in force at the centre,
+    for checking many dates with one query (see `has_active_agreement`)."""
+    return list(
+        Agreement.objects.filter(
+            organisation=organisation,
+            centre=centre,
+            status=AgreementStatus.ACTIVE,
+            valid_from__isnull=False,
+            valid_until__isnull=False,
+        ).values_list("valid_from", "valid_until")
+    )
+
+
 def agreement_text_to_show(agreement: Agreement):
     """Signed agreements show the version signed; an unsigned one is signed on the current text."""
     if agreement.status != AgreementStatus.REQUESTED:

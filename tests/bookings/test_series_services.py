@@ -8,6 +8,8 @@ import holidays
 import icalendar
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from batteriet.bookings import recurrence, services
 from batteriet.bookings.models import Booking, BookingStatus, Occupancy, RecurrenceFrequency, Series
@@ -112,6 +114,17 @@ def test_the_preview_shows_every_time_and_which_clash_and_stores_nothing(ctx):
     assert [t.ok for t in times] == [True, False, True, False]
     assert [t.code for t in times] == ["", "booking_conflict", "", "closed"]
     assert all(t.reason for t in times if not t.ok)
+
+
+def test_the_preview_reads_the_same_number_of_queries_for_2_or_40_times(ctx):
+    def queries(count: int) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            preview(ctx, weekly(ctx.tuesday, weekdays=(1, 3), count=count, start=12, end=13))
+        return len(captured.captured_queries)
+
+    taken(ctx, week(ctx, 3), start=12, end=13)
+    queries(1)  # who the person is and what they belong to is read once, then remembered
+    assert queries(40) == queries(2) <= 7
 
 
 def test_the_preview_marks_a_public_holiday_closed(ctx):

@@ -508,19 +508,36 @@ def _check_resource_open(resource: Resource) -> None:
 
 
 def _check_resource_rules(
-    resource: Resource, *, starts_at: dt.datetime, ends_at: dt.datetime, now: dt.datetime
+    resource: Resource,
+    *,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    now: dt.datetime,
+    opening_hours: list[rules.OpeningSpan] | None = None,
+    closures: list[tuple[dt.date, dt.date]] | None = None,
 ) -> None:
     rules.check_notice(
         starts_at=starts_at, now=now, min_notice=dt.timedelta(minutes=resource.min_notice_minutes)
     )
     rules.check_horizon(starts_at=starts_at, now=now, max_horizon_days=resource.max_horizon_days)
-    _check_length_window_and_closures(resource, starts_at=starts_at, ends_at=ends_at)
+    _check_length_window_and_closures(
+        resource, starts_at=starts_at, ends_at=ends_at, opening_hours=opening_hours, closures=closures
+    )
 
 
 def _check_length_window_and_closures(
-    resource: Resource, *, starts_at: dt.datetime, ends_at: dt.datetime
+    resource: Resource,
+    *,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    opening_hours: list[rules.OpeningSpan] | None = None,
+    closures: list[tuple[dt.date, dt.date]] | None = None,
 ) -> None:
-    """The rules of a resource that hold for staff too: how long, when, and not on closed days."""
+    """The rules of a resource that hold for staff too: how long, when, and not on closed days.
+
+    `opening_hours` and `closures` may be passed in when many times are checked at once
+    (a recurring booking); otherwise they are read here. Closures passed in must cover
+    the booking's days."""
     rules.check_duration(
         starts_at=starts_at,
         ends_at=ends_at,
@@ -531,13 +548,15 @@ def _check_length_window_and_closures(
         kind=resource.kind,
         starts_at=starts_at,
         ends_at=ends_at,
-        opening_hours=selectors.opening_spans(resource.centre),
+        opening_hours=selectors.opening_spans(resource.centre) if opening_hours is None else opening_hours,
     )
     first_day, last_day = starts_at.astimezone(clock.OSLO).date(), ends_at.astimezone(clock.OSLO).date()
+    if closures is None:
+        closures = selectors.closures_between(resource.centre, first_day, last_day)
     rules.check_not_closed(
         starts_at=starts_at,
         ends_at=ends_at,
-        closures=selectors.closures_between(resource.centre, first_day, last_day),
+        closures=closures,
         only_first_and_last_day=resource.kind in {ResourceKind.DESK, ResourceKind.EQUIPMENT},
     )
 

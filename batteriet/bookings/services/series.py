@@ -28,6 +28,7 @@ from batteriet.core import audit
 from batteriet.core import time as clock
 from batteriet.core.errors import RuleViolation
 from batteriet.organisations import permissions as organisation_permissions
+from batteriet.organisations import selectors as organisation_selectors
 from batteriet.organisations.models import Organisation
 
 BookChoice = Literal["free", "all"]
@@ -79,7 +80,7 @@ def series_preview(
     rules.check_purpose(purpose)
     _responsible(resource, responsible)
     resource, organisation, _is_staff = _check_may_book(actor, resource, organisation, expected_people)
-    checker = _Checker(resource, organisation, now=clock.now())
+    checker = _Checker(resource, organisation, now=clock.now(), times=times)
     preview = []
     for starts_at, ends_at in times:
         violation = checker.violation(starts_at, ends_at) or checker.clash(starts_at, ends_at)
@@ -115,7 +116,7 @@ def series_create(
         # The quota lock, as for one booking: an organisation's requests count one after another.
         Organisation.objects.select_for_update().values_list("pk", flat=True).get(pk=organisation.pk)
         series = _new_series(actor, resource, organisation, pattern, purpose, expected_people)
-        checker = _Checker(resource, organisation, now=clock.now())
+        checker = _Checker(resource, organisation, now=clock.now(), times=times)
         booked: list[Booking] = []
         refused: list[OccurrencePreview] = []
         for starts_at, ends_at in times:
@@ -212,17 +213,40 @@ class _Checker:
     """The rules for each time of one series, the weekly quota counted across the series.
 
     Times are checked in order; `accept` records a time as booked (or, in a preview, as
-    going to be), so later times of the same week count it and never overlap it.
+    going to be), so later times of the same week count it and never overlap it. What the
+    rules read (opening hours, closures, agreements, the organisation's week counts, the
+    taken times) is read once for the whole series, so a preview of 100 times runs about
+    as many queries as one of 2.
     """
 
-    def __init__(self, resource: Resource, organisation: Organisation, *, now: dt.datetime) -> None:
+    def __init__(
+        self,
+        resource: Resource,
+        organisation: Organisation,
+        *,
+        now: dt.datetime,
+        times: list[tuple[dt.datetime, dt.datetime]],
+    ) -> None:
         self.resource = resource
         self.organisation = organisation
         self.now = now
         self.limit = booking_services.weekly_quota(resource.kind)
-        self.stored_in_week: dict[dt.datetime, int] = {}
         self.accepted_in_week: Counter[dt.datetime] = Counter()
         self.accepted: list[tuple[dt.datetime, dt.datetime]] = []
+        first = min((start for start, _end in times), default=now).astimezone(dt.UTC)
+        last = max((end for _start, end in times), default=now).astimezone(dt.UTC) + resource.buffer
+        self.span = (first, last)
+        first_day, last_day = first.astimezone(clock.OSLO).date(), last.astimezone(clock.OSLO).date()
+        self.opening_hours = selectors.opening_spans(resource.centre)
+        self.closures = selectors.closures_between(resource.centre, first_day, last_day)
+        self.agreements = organisation_selectors.active_agreement_periods(organisation, resource.centre)
+        self.stored_in_week = Counter(
+            _week_of(starts_at)
+            for starts_at in selectors.bookings_of_kind_starting(
+                organisation.pk, resource, rules.week_bounds(first)[0], rules.week_bounds(last)[1]
+            )
+        )
+        self._taken: list[tuple[dt.datetime, dt.datetime, int]] | None = None
 
     def violation(self, starts_at: dt.datetime, ends_at: dt.datetime) -> RuleViolation | None:
         """The first rule this time breaks, the clash with others' bookings aside."""
@@ -230,13 +254,14 @@ class _Checker:
             rules.check_interval(starts_at=starts_at, ends_at=ends_at, now=self.now)
             starts_at, ends_at = starts_at.astimezone(dt.UTC), ends_at.astimezone(dt.UTC)
             booking_services._check_resource_rules(
-                self.resource, starts_at=starts_at, ends_at=ends_at, now=self.now
+                self.resource,
+                starts_at=starts_at,
+                ends_at=ends_at,
+                now=self.now,
+                opening_hours=self.opening_hours,
+                closures=self.closures,
             )
-            rules.check_agreement(
-                has_agreement_for_whole_period=booking_services._has_agreement_for(
-                    self.organisation, self.resource, starts_at, ends_at
-                )
-            )
+            rules.check_agreement(has_agreement_for_whole_period=self._has_agreement(starts_at, ends_at))
             rules.check_quota(booked_this_week=self._in_week(starts_at), limit=self.limit)
         except RuleViolation as violation:
             return violation
@@ -255,28 +280,39 @@ class _Checker:
             try:
                 rules.check_quantity(
                     quantity=1,
-                    already_booked=selectors.peak_quantity(resource, starts_at, occupied_until),
+                    already_booked=rules.peak_quantity(self.taken(), starts_at, occupied_until),
                     stock=resource.stock,
                 )
             except RuleViolation as violation:
                 return violation
             return None
-        clash = selectors.occupancy_clashes(resource, starts_at, occupied_until).first()
-        if clash is not None:
-            return rules.BookingConflict(clash_starts_at=clash.starts_at, clash_ends_at=clash.ends_at)
+        for taken_start, taken_end, _quantity in self.taken():
+            if rules.intervals_overlap(starts_at, occupied_until, taken_start, taken_end):
+                return rules.BookingConflict(clash_starts_at=taken_start, clash_ends_at=taken_end)
         return None
+
+    def taken(self) -> list[tuple[dt.datetime, dt.datetime, int]]:
+        """What others hold over the whole series, read once: (start, end, quantity), buffers included."""
+        if self._taken is None:
+            first, last = self.span
+            self._taken = selectors.taken_between(self.resource, first, last)
+        return self._taken
 
     def accept(self, starts_at: dt.datetime, ends_at: dt.datetime) -> None:
         self.accepted_in_week[_week_of(starts_at)] += 1
         self.accepted.append((starts_at, ends_at))
 
+    def _has_agreement(self, starts_at: dt.datetime, ends_at: dt.datetime) -> bool:
+        """As for one booking: an agreement in force on the first and on the last day."""
+        days = (starts_at.astimezone(clock.OSLO).date(), ends_at.astimezone(clock.OSLO).date())
+        return all(
+            any(valid_from <= day <= valid_until for valid_from, valid_until in self.agreements)
+            for day in days
+        )
+
     def _in_week(self, starts_at: dt.datetime) -> int:
         """Bookings of the organisation stored before this series began, plus the series' own."""
         week = _week_of(starts_at)
-        if week not in self.stored_in_week:
-            self.stored_in_week[week] = selectors.bookings_in_week(
-                self.organisation.pk, self.resource, starts_at
-            )
         return self.stored_in_week[week] + self.accepted_in_week[week]
 
 
