@@ -12,9 +12,10 @@ import holidays
 
 from batteriet.accounts.models import User
 from batteriet.bookings import services
-from batteriet.bookings.models import Booking, RecurrenceFrequency, Resource
+from batteriet.bookings.models import Booking, BookingStatus, RecurrenceFrequency, Resource
 from batteriet.bookings.recurrence import Pattern
 from batteriet.bookings.services import loans, series, waitlist
+from batteriet.core import audit
 from batteriet.core import time as clock
 from batteriet.demo import data as demo
 from batteriet.organisations.models import Organisation
@@ -42,6 +43,7 @@ def add_demo_bookings() -> int:
     _evening_in_the_hall(people, oslo)
     _desk(people, oslo)
     _equipment(people, oslo)
+    _overdue_laptop(people, oslo)
     return Booking.objects.count() - before
 
 
@@ -158,3 +160,31 @@ def _equipment(people: People, oslo: dict[str, Resource]) -> None:
         purpose="Temakveld om løslatelse",
         quantity=1,
     )
+
+
+def _overdue_laptop(people: People, oslo: dict[str, Resource]) -> None:
+    """Rettferd picked up a laptop last week and has not brought it back, so the staff page
+    has something overdue to show. Written directly: the services (rightly) refuse to book
+    in the past. Equipment holds no occupied time, so a booking row is all a loan is."""
+    picked_up = _last_open_day_before(clock.local_today() - dt.timedelta(days=4))
+    due_back = _last_open_day_before(clock.local_today() - dt.timedelta(days=1))
+    loan = Booking.objects.create(
+        resource=oslo["Bærbar PC"],
+        organisation=people.rettferd,
+        booked_by=people.rettferd_contact,
+        starts_at=_at(picked_up, 10),
+        ends_at=_at(due_back, 15),
+        status=BookingStatus.CONFIRMED,
+        purpose="Kurs i regnskap for styret",
+        checked_out_at=_at(picked_up, 10),
+        checked_out_by=people.lead,
+    )
+    audit.record(
+        actor=people.lead, action="booking.checked_out", obj=loan, scope=audit.scope_for(loan.organisation)
+    )
+
+
+def _last_open_day_before(day: dt.date) -> dt.date:
+    while day.weekday() > 4 or day in NORWAY:
+        day -= dt.timedelta(days=1)
+    return day

@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import override_settings
 
+from batteriet.bookings import selectors_loans
 from batteriet.bookings.models import (
     Booking,
     BookingStatus,
@@ -16,6 +17,7 @@ from batteriet.bookings.models import (
     WaitlistStatus,
 )
 from batteriet.centres.models import Centre
+from batteriet.core import time as clock
 from batteriet.demo import data as demo
 
 pytestmark = pytest.mark.django_db
@@ -53,6 +55,8 @@ def test_oslo_has_bookings_in_every_state_a_visitor_should_see():
     desk = Booking.objects.get(resource__name="Kontorplass 1", resource__centre__slug="oslo")
     assert desk.status == BookingStatus.CONFIRMED and desk.review_on is not None
     assert WaitlistEntry.objects.filter(status=WaitlistStatus.WAITING).count() == 1
+    (overdue,) = selectors_loans.overdue_loans(now=clock.now())
+    assert overdue.resource.name == "Bærbar PC"
 
 
 @override_settings(DEBUG=True)
