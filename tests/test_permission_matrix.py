@@ -366,6 +366,8 @@ ROWS = [
     Row("bookings:free_rooms", "missing", lambda s: ["finnes-ikke"], expect()),
     Row("bookings:staff_book", "", none, expect(ok=STAFF, rest=403)),
     Row("bookings:staff_block", "", none, expect(ok=STAFF, rest=403)),
+    Row("bookings:closures", "", none, expect(ok=STAFF, rest=403)),
+    Row("bookings:closure_remove", "A", lambda s: [_closure_a(s).pk], POST_ONLY),
     Row("bookings:staff_move", "A1", lambda s: [s.booking_a1.pk], expect(ok=STAFF_A)),
     Row("bookings:staff_move", "B1", lambda s: [s.booking_b1.pk], expect(ok=STAFF_B)),
     Row("bookings:staff_cancel", "A1", lambda s: [s.booking_a1.pk], expect(ok=STAFF_A)),
@@ -517,6 +519,7 @@ def db_state() -> dict:
         "waitlist": list(booking_models.WaitlistEntry.objects.order_by("pk").values()),
         "premises_reports": list(PremisesReport.objects.order_by("pk").values()),
         "print_counts": list(PrintCount.objects.order_by("pk").values()),
+        "closures": list(booking_models.Closure.objects.order_by("pk").values()),
         "audit": AuditEntry.objects.count(),
         "api_tokens": list(ApiToken.objects.order_by("pk").values()),
     }
@@ -706,6 +709,13 @@ ACTIONS = [
         prepare=lambda s: setattr(s, "feed_token_a1", _feed_token(s.a1)),
     ),
     Action(
+        "closure_remove",
+        lambda s: reverse("bookings:closure_remove", args=[_closure_a(s).pk]),
+        lambda s, role: {},
+        frozenset(STAFF_A),
+        lambda s: not booking_models.Closure.objects.filter(pk=_closure_a(s).pk).exists(),
+    ),
+    Action(
         "loan_check_out",
         lambda s: reverse("bookings:loan_check_out", args=[_loans(s).equipment_a1.pk]),
         lambda s, role: {},
@@ -780,6 +790,16 @@ class _LoanBookings:
         starts_at -= dt.timedelta(hours=1)
         ends_at = starts_at + dt.timedelta(days=days, hours=4)
         return factories.loan_row(resource, organisation, starts_at, ends_at)
+
+
+def _closure_a(s: factories.Scenario) -> booking_models.Closure:
+    """A coming closure of centre A, made once per scenario."""
+    if not hasattr(s, "closure_a"):
+        first_day = clock.local_today() + dt.timedelta(days=60)
+        s.closure_a = booking_models.Closure.objects.create(
+            centre=s.centre_a, starts_on=first_day, ends_on=first_day + dt.timedelta(days=2), reason="Sommer"
+        )
+    return s.closure_a
 
 
 def _loans(s: factories.Scenario) -> _LoanBookings:

@@ -487,3 +487,63 @@ def _moment_text(moment: dt.datetime) -> str:
 
 def _time_text(moment: dt.datetime) -> str:
     return formats.time_format(_local(moment), "H:i")
+
+
+# --- Closures staff set for their centre ------------------------------------------------
+CLOSURE_MAX_DAYS = 366
+CLOSURE_REASON_MAX_LENGTH = 200
+
+
+def check_closure_dates(
+    *,
+    starts_on: dt.date,
+    ends_on: dt.date,
+    today: dt.date,
+    overlapping: Sequence[tuple[dt.date, dt.date]] = (),
+) -> None:
+    """A closure runs from its first to its last closed day, is not over yet, lasts at most
+    a year, and does not overlap another closure of the centre (`overlapping`)."""
+    if ends_on < starts_on:
+        raise RuleViolation(
+            code="closure_ends_before_start",
+            field="ends_on",
+            message=_("The last closed day must be the same as the first day or later."),
+        )
+    if ends_on < today:
+        raise RuleViolation(
+            code="closure_in_past",
+            field="ends_on",
+            message=_("This period is already over. Choose days from today on."),
+        )
+    if (ends_on - starts_on).days + 1 > CLOSURE_MAX_DAYS:
+        raise RuleViolation(
+            code="closure_too_long",
+            field="ends_on",
+            message=_("A closed period can be at most one year long."),
+        )
+    for first, last in overlapping:
+        if first <= ends_on and starts_on <= last:
+            raise RuleViolation(
+                code="closure_overlaps",
+                field="starts_on",
+                message=_("The centre is already closed from %(first)s to %(last)s. Choose other days.")
+                % {
+                    "first": formats.date_format(first, "DATE_FORMAT"),
+                    "last": formats.date_format(last, "DATE_FORMAT"),
+                },
+            )
+
+
+def check_closure_reason(reason: str) -> None:
+    if not reason.strip():
+        raise RuleViolation(
+            code="closure_reason_required",
+            field="reason",
+            message=_("Write why the centre is closed, for example “Summer holiday”."),
+        )
+    if len(reason.strip()) > CLOSURE_REASON_MAX_LENGTH:
+        raise RuleViolation(
+            code="closure_reason_too_long",
+            field="reason",
+            message=_("Write at most %(count)s characters.") % {"count": CLOSURE_REASON_MAX_LENGTH},
+        )

@@ -523,3 +523,58 @@ def bookings_in_week(organisation_id: int, resource: Resource, moment: dt.dateti
         starts_at__gte=week_starts_at,
         starts_at__lt=week_ends_at,
     ).count()
+
+
+# --- Closures ---------------------------------------------------------------------------
+def closed_days_bounds(starts_on: dt.date, ends_on: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """The closed days as a half-open span: midnight in Oslo to midnight after the last day."""
+    return (
+        dt.datetime.combine(starts_on, dt.time(0), tzinfo=clock.OSLO),
+        dt.datetime.combine(ends_on + dt.timedelta(days=1), dt.time(0), tzinfo=clock.OSLO),
+    )
+
+
+def bookings_on_closed_days(closure: Closure) -> QuerySet[Booking]:
+    """Blocking bookings at the closure's centre that touch one of its closed days: staff
+    must move or cancel them (closing does not cancel anything by itself). One query."""
+    starts_at, ends_at = closed_days_bounds(closure.starts_on, closure.ends_on)
+    return bookings_between([closure.centre_id], starts_at, ends_at)
+
+
+def bookings_on_closures(closures: Iterable[Closure]) -> dict[int, list[Booking]]:
+    """`bookings_on_closed_days` for many closures in one query, by closure id."""
+    closures = list(closures)
+    if not closures:
+        return {}
+    touching = Q()
+    for closure in closures:
+        starts_at, ends_at = closed_days_bounds(closure.starts_on, closure.ends_on)
+        touching |= Q(resource__centre_id=closure.centre_id, starts_at__lt=ends_at, ends_at__gt=starts_at)
+    bookings = list(
+        Booking.objects.filter(touching, status__in=BookingStatus.blocking())
+        .select_related("resource", "resource__centre", "organisation")
+        .order_by("starts_at", "id")
+    )
+    found: dict[int, list[Booking]] = {closure.pk: [] for closure in closures}
+    for closure in closures:
+        starts_at, ends_at = closed_days_bounds(closure.starts_on, closure.ends_on)
+        found[closure.pk] = [
+            booking
+            for booking in bookings
+            if booking.resource.centre_id == closure.centre_id
+            and booking.starts_at < ends_at
+            and booking.ends_at > starts_at
+        ]
+    return found
+
+
+def coming_closures(
+    centre_ids: list[int] | None, *, today: dt.date, until: dt.date | None = None
+) -> QuerySet[Closure]:
+    """Closures not over yet at these centres (None: all), starting on or before `until`."""
+    closures = Closure.objects.filter(ends_on__gte=today)
+    if centre_ids is not None:
+        closures = closures.filter(centre_id__in=centre_ids)
+    if until is not None:
+        closures = closures.filter(starts_on__lte=until)
+    return closures.select_related("centre").order_by("centre__name", "starts_on", "id")

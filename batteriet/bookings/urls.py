@@ -1,6 +1,14 @@
 from django.urls import path
 
-from batteriet.bookings import views, views_feeds, views_loans, views_series, views_staff, views_waitlist
+from batteriet.bookings import (
+    views,
+    views_closures,
+    views_feeds,
+    views_loans,
+    views_series,
+    views_staff,
+    views_waitlist,
+)
 
 app_name = "bookings"
 urlpatterns = [
@@ -48,6 +56,8 @@ urlpatterns = [
     path("ansatt/bestillinger/", views_staff.staff_queue, name="staff_queue"),
     path("ansatt/bestillinger/ny/", views_staff.staff_book, name="staff_book"),
     path("ansatt/bestillinger/sperr/", views_staff.staff_block, name="staff_block"),
+    path("ansatt/stengt/", views_closures.closures, name="closures"),
+    path("ansatt/stengt/<int:pk>/fjern/", views_closures.closure_remove, name="closure_remove"),
     path("ansatt/bestillinger/<int:pk>/flytt/", views_staff.staff_move, name="staff_move"),
     path("ansatt/bestillinger/<int:pk>/avbestill/", views_staff.staff_cancel, name="staff_cancel"),
     path("ansatt/bestillinger/<int:pk>/godkjenn/", views_staff.booking_approve, name="approve"),

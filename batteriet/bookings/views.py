@@ -31,6 +31,9 @@ def resource_list(request: HttpRequest, slug: str) -> HttpResponse:
             "resources": selectors.resources_of_centre(centre),
             "can_book": request.user.has_perm("bookings.book"),
             "can_find_free": _may_find_free_rooms(request.user, centre),
+            "closures": selectors.coming_closures(
+                [centre.pk], today=clock.local_today(), until=clock.add_months(clock.local_today(), 12)
+            ),
         },
     )
 
