@@ -213,6 +213,25 @@ def _staff_tools(site: Site) -> list[Page]:
     return [*pages, *_free_rooms_search(site)]
 
 
+def _closures(site: Site) -> list[Page]:
+    """Closed days: a coming closure with a booking on it to move or cancel, and the empty form."""
+    from batteriet.bookings.models import BookingStatus, Closure
+    from tests import factories
+
+    day = factories.bookable_day(weekday=3, weeks_ahead=20)
+    if not Closure.objects.filter(centre=site.centre, starts_on=day).exists():
+        factories.booking_row(
+            site.room,
+            site.organisation,
+            factories.at(day, 10),
+            factories.at(day, 11),
+            status=BookingStatus.CONFIRMED,
+        )
+        Closure.objects.create(centre=site.centre, starts_on=day, ends_on=day, reason="Fagdag")
+    url = reverse("bookings:closures")
+    return [Page(url), Page(url, submit_empty=True)]
+
+
 def _staff(site: Site) -> list[Page]:
     org, pending, partner = site.organisation, site.pending, site.partner
     return [
@@ -238,6 +257,7 @@ def _staff(site: Site) -> list[Page]:
         ),
         Page(reverse("bookings:decline", args=[site.booking.pk]), submit_empty=True),
         *_staff_tools(site),
+        *_closures(site),
         *_pages(
             ("bookings:series_detail", [_series_booking(site).series_id]),
             ("bookings:series_change_from", [_series_booking(site).pk]),
@@ -387,6 +407,7 @@ def for_role(role: str, site: Site) -> list[Page]:
                 "bookings:loans",
                 "mfa_index",
             ),
+            *_closures(site),
         ]
     if role == "admin":
         return [
