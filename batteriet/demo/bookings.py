@@ -14,7 +14,8 @@ from batteriet.accounts.models import User
 from batteriet.bookings import services
 from batteriet.bookings.models import Booking, BookingStatus, RecurrenceFrequency, Resource
 from batteriet.bookings.recurrence import Pattern
-from batteriet.bookings.services import loans, series, waitlist
+from batteriet.bookings.services import closures, loans, series, waitlist
+from batteriet.centres.models import Centre
 from batteriet.core import audit
 from batteriet.core import time as clock
 from batteriet.demo import data as demo
@@ -44,6 +45,7 @@ def add_demo_bookings() -> int:
     _desk(people, oslo)
     _equipment(people, oslo)
     _overdue_laptop(people, oslo)
+    _christmas_eve_closed(people)
     return Booking.objects.count() - before
 
 
@@ -188,3 +190,17 @@ def _last_open_day_before(day: dt.date) -> dt.date:
     while day.weekday() > 4 or day in NORWAY:
         day -= dt.timedelta(days=1)
     return day
+
+
+def _christmas_eve_closed(people: People) -> None:
+    """Oslo closes on Christmas Eve, after the peer group booked its Thursdays: the closures
+    page then shows which booking staff must move or cancel."""
+    today = clock.local_today()
+    christmas_eve = dt.date(today.year if today <= dt.date(today.year, 12, 24) else today.year + 1, 12, 24)
+    closures.closure_add(
+        actor=people.lead,
+        centre=Centre.objects.get(slug="oslo"),
+        starts_on=christmas_eve,
+        ends_on=christmas_eve,
+        reason="Julaften",
+    )

@@ -11,6 +11,7 @@ from batteriet.bookings import selectors_loans
 from batteriet.bookings.models import (
     Booking,
     BookingStatus,
+    Closure,
     Resource,
     ResourceKind,
     WaitlistEntry,
@@ -55,6 +56,7 @@ def test_oslo_has_bookings_in_every_state_a_visitor_should_see():
     desk = Booking.objects.get(resource__name="Kontorplass 1", resource__centre__slug="oslo")
     assert desk.status == BookingStatus.CONFIRMED and desk.review_on is not None
     assert WaitlistEntry.objects.filter(status=WaitlistStatus.WAITING).count() == 1
+    assert Closure.objects.filter(centre__slug="oslo", reason="Julaften").count() == 1
     (overdue,) = selectors_loans.overdue_loans(now=clock.now())
     assert overdue.resource.name == "Bærbar PC"
 
