@@ -465,3 +465,36 @@ def loan_row(resource, organisation, starts_at: dt.datetime, ends_at: dt.datetim
             resource=resource, organisation=organisation, starts_at=starts_at, ends_at=ends_at, **fields
         )
     return booking_row(resource, organisation, starts_at, ends_at, **fields)
+
+
+# Events: an open, published course two weeks ahead with 20 places, registration open now.
+
+
+class EventFactory(DjangoModelFactory):
+    class Meta:
+        model = "events.Event"
+        skip_postgeneration_save = True
+
+    kind = "course"
+    title = factory.Sequence(lambda n: f"Styrearbeid i frivillige organisasjoner {n}")
+    audience = "open"
+    starts_at = factory.LazyFunction(lambda: clock.now() + dt.timedelta(days=14))
+    ends_at = factory.LazyAttribute(lambda event: event.starts_at + dt.timedelta(hours=3))
+    place_kind = "external"
+    venue = "Folkets hus, Oslo"
+    capacity = 20
+    is_published = True
+
+    @factory.post_generation
+    def centres(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.centres.set(extracted)
+
+
+def registration_row(event, person=None, **fields):
+    """A registration written straight to the database (no rules checked)."""
+    from batteriet.events.models import Registration
+
+    fields.setdefault("status", "confirmed")
+    fields.setdefault("position_at", clock.now())
+    return Registration.objects.create(event=event, person=person, **fields)

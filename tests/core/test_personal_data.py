@@ -12,7 +12,7 @@ from django.test.utils import isolate_apps
 
 from batteriet.core import personal_data as pd
 
-OUR_APPS = ["core", "accounts", "centres", "organisations", "privacy", "bookings", "api", "demo"]
+OUR_APPS = ["core", "accounts", "centres", "organisations", "privacy", "bookings", "events", "api", "demo"]
 PERSONAL_NAME_PARTS = ("email", "phone", "name", "address", "signed")
 FORBIDDEN_NAMES = re.compile(
     r"f(o|ø)dselsnummer|personnummer|(^|_)ssn(_|$)|national_id|identity_number|diagnos|criminal|conviction",

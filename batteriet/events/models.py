@@ -1,0 +1,289 @@
+"""Courses, seminars, conferences, hearings and gatherings, and who registers for them.
+
+A place is held by a registration that is CONFIRMED or OFFERED; the services make sure
+the places held never exceed `Event.capacity` (lock the event row, recount, then write).
+The waiting line is ordered by `Registration.position_at`.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from batteriet.bookings.models import Booking, Resource
+from batteriet.centres.models import Centre
+from batteriet.core import personal_data as pd
+from batteriet.organisations.models import Organisation
+
+
+class EventKind(models.TextChoices):
+    COURSE = "course", _("Course")
+    SEMINAR = "seminar", _("Seminar or workshop")
+    CONFERENCE = "conference", _("Conference")
+    HEARING = "hearing", _("Hearing")
+    MEMBER_GATHERING = "member_gathering", _("Member gathering")
+    STAFF_GATHERING = "staff_gathering", _("Staff gathering")
+
+
+class Audience(models.TextChoices):
+    OPEN = "open", _("Open to everyone")
+    MEMBERS = "members", _("Member organisations")
+    STAFF = "staff", _("Staff only")
+
+
+class PlaceKind(models.TextChoices):
+    CENTRE_ROOM = "centre_room", _("A room at a centre")
+    EXTERNAL = "external", _("Another venue")
+    ONLINE = "online", _("Online")
+
+
+class Event(models.Model):
+    """Something people register for. No centres means a national event."""
+
+    kind = models.CharField(_("kind"), max_length=20, choices=EventKind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), max_length=10000, blank=True)
+    centres = models.ManyToManyField(
+        Centre,
+        verbose_name=_("organised by"),
+        blank=True,
+        related_name="events",
+        help_text=_("Leave empty for a national event."),
+    )
+    audience = models.CharField(_("who can come"), max_length=20, choices=Audience.choices)
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    place_kind = models.CharField(_("where"), max_length=20, choices=PlaceKind.choices)
+    room = models.ForeignKey(
+        Resource,
+        verbose_name=_("room"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="events",
+    )
+    room_booking = models.OneToOneField(
+        Booking,
+        verbose_name=_("room booking"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="event",
+    )
+    venue = models.CharField(_("venue"), max_length=300, blank=True)
+    online_link = models.URLField(
+        _("link to join"), blank=True, help_text=_("Shown only to people who are registered.")
+    )
+    capacity = models.PositiveIntegerField(
+        _("number of places"), null=True, blank=True, help_text=_("Leave empty for no limit.")
+    )
+    registration_opens_at = models.DateTimeField(_("registration opens"), null=True, blank=True)
+    registration_closes_at = models.DateTimeField(_("registration closes"), null=True, blank=True)
+    is_published = models.BooleanField(_("published"), default=False)
+    offer_hold_hours = models.PositiveSmallIntegerField(
+        _("hours a place is held for the next in line"), default=24
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["starts_at", "id"]
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")),
+                name="events_event_ends_after_start",
+                violation_error_message=_("The end must be after the start."),
+            ),
+            models.CheckConstraint(
+                condition=Q(capacity__isnull=True) | Q(capacity__gte=1),
+                name="events_event_capacity_at_least_one",
+                violation_error_message=_("Room for at least one person, or leave it empty."),
+            ),
+            models.CheckConstraint(
+                condition=Q(offer_hold_hours__gte=1),
+                name="events_event_offer_hold_at_least_one_hour",
+                violation_error_message=_("Hold an offered place for at least one hour."),
+            ),
+            models.CheckConstraint(
+                condition=Q(registration_opens_at__isnull=True)
+                | Q(registration_closes_at__isnull=True)
+                | Q(registration_closes_at__gt=F("registration_opens_at")),
+                name="events_event_registration_closes_after_opens",
+                violation_error_message=_("Registration must close after it opens."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(place_kind="external") | ~Q(venue=""),
+                name="events_event_external_has_venue",
+                violation_error_message=_("Write where the event is held."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(place_kind="online") | ~Q(online_link=""),
+                name="events_event_online_has_link",
+                violation_error_message=_("Give the link people use to join."),
+            ),
+        ]
+        indexes = [models.Index(fields=["is_published", "starts_at"], name="events_published_start_idx")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Session(models.Model):
+    """One part of an event: an evening of a course, a talk or a parallel session."""
+
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="sessions"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    capacity = models.PositiveIntegerField(
+        _("number of places"),
+        null=True,
+        blank=True,
+        help_text=_("Only for parallel sessions with fewer places than the event."),
+    )
+    track = models.CharField(_("track"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["starts_at", "track", "id"]
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")),
+                name="events_session_ends_after_start",
+                violation_error_message=_("The end must be after the start."),
+            ),
+            models.CheckConstraint(
+                condition=Q(capacity__isnull=True) | Q(capacity__gte=1),
+                name="events_session_capacity_at_least_one",
+                violation_error_message=_("Room for at least one person, or leave it empty."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event}: {self.title}"
+
+
+class RegistrationStatus(models.TextChoices):
+    CONFIRMED = "confirmed", _("Registered")
+    WAITING = "waiting", _("On the waiting list")
+    OFFERED = "offered", _("Offered a place: accept it")
+    CANCELLED = "cancelled", _("Cancelled")
+    EXPIRED = "expired", _("Offer not accepted in time")
+
+    @classmethod
+    def active(cls) -> list[str]:
+        return [cls.CONFIRMED, cls.WAITING, cls.OFFERED]
+
+    @classmethod
+    def holding_a_place(cls) -> list[str]:
+        """A confirmed registration and an open offer both count against the capacity."""
+        return [cls.CONFIRMED, cls.OFFERED]
+
+
+class Registration(models.Model):
+    """One person's place (or place in line) at an event.
+
+    `person` is empty for someone staff register by name (phone or walk-in). People
+    registered together by one contact share a `group_key`, and wait together.
+    """
+
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="registrations"
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="event_registrations",
+    )
+    name = models.CharField(
+        _("name"), max_length=200, blank=True, help_text=_("For someone without an account.")
+    )
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registered by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="event_registrations",
+    )
+    status = models.CharField(_("status"), max_length=20, choices=RegistrationStatus.choices)
+    offer_expires_at = models.DateTimeField(_("offer open until"), null=True, blank=True)
+    position_at = models.DateTimeField(_("place in line"))
+    group_key = models.UUIDField(_("registered together"), default=uuid.uuid4, editable=False)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    created_at = models.DateTimeField(_("registered"), auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["position_at", "id"]
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "person"],
+                condition=Q(status__in=["confirmed", "waiting", "offered"]),
+                name="events_registration_once_per_person",
+                violation_error_message=_("This person is already registered for the event."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="offered") | Q(offer_expires_at__isnull=False),
+                name="events_registration_offer_has_deadline",
+                violation_error_message=_("An offered place must say until when it is held."),
+            ),
+            models.CheckConstraint(
+                condition=Q(person__isnull=False) | ~Q(name=""),
+                name="events_registration_person_or_name",
+                violation_error_message=_("Choose a person or write their name."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["event", "status", "position_at"], name="events_registration_line_idx"),
+            models.Index(fields=["status", "offer_expires_at"], name="events_registration_offer_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.display_name} ({self.event})"
+
+    @property
+    def display_name(self) -> str:
+        if self.person_id is None:
+            return self.name
+        return self.person.full_name or self.person.email
+
+
+_registration = pd.Declaration(
+    purpose="Keeps a person's place at an event, so the organisers know who comes.",
+    legal_basis=pd.LegalBasis.LEGITIMATE_INTEREST,
+    retention="Two years after the event; then only counts are kept.",
+)
+_accountability = pd.Declaration(
+    purpose="Accountability: who created an event or registered someone else.",
+    legal_basis=pd.LegalBasis.LEGITIMATE_INTEREST,
+    retention=pd.AUDIT_RETENTION,
+)
+pd.declare(Event, created_by=_accountability)
+pd.declare(Registration, person=_registration, name=_registration, registered_by=_accountability)

@@ -1,0 +1,33 @@
+"""Who may manage an event and act on a registration (predicates for the `rules` package)."""
+
+import rules
+
+from batteriet.centres import permissions as centre_permissions
+from batteriet.events.models import Event, Registration
+from batteriet.organisations import permissions as organisation_permissions
+
+
+@rules.predicate
+def is_organiser(user, event: Event) -> bool:
+    """Staff of a centre that organises the event; national events: national coordinators."""
+    if centre_permissions.is_national_coordinator(user):
+        return True
+    return any(centre_permissions.is_staff_at(user, centre) for centre in event.centres.all())
+
+
+@rules.predicate
+def may_act_on_registration(user, registration: Registration) -> bool:
+    """The person registered, whoever registered them, the organisation's contact, or organisers."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.pk in {registration.person_id, registration.registered_by_id}:
+        return True
+    if registration.organisation is not None and organisation_permissions.is_contact(
+        user, registration.organisation
+    ):
+        return True
+    return is_organiser(user, registration.event)
+
+
+rules.add_perm("events.manage_event", is_organiser)
+rules.add_perm("events.change_registration", may_act_on_registration)
