@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from batteriet.bookings.models import Booking, Resource
 from batteriet.centres.models import Centre
@@ -178,10 +179,10 @@ class Session(models.Model):
 
 
 class RegistrationStatus(models.TextChoices):
-    CONFIRMED = "confirmed", _("Registered")
+    CONFIRMED = "confirmed", pgettext_lazy("registration", "Registered")
     WAITING = "waiting", _("On the waiting list")
     OFFERED = "offered", _("Offered a place: accept it")
-    CANCELLED = "cancelled", _("Cancelled")
+    CANCELLED = "cancelled", pgettext_lazy("registration", "Cancelled")
     EXPIRED = "expired", _("Offer not accepted in time")
 
     @classmethod
