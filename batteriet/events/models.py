@@ -90,6 +90,7 @@ class Event(models.Model):
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),
         null=True,
+        blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
@@ -220,6 +221,7 @@ class Registration(models.Model):
         settings.AUTH_USER_MODEL,
         verbose_name=_("registered by"),
         null=True,
+        blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )

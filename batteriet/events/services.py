@@ -292,8 +292,10 @@ def _check_may_register(
         raise _not_allowed()
     if names and not is_organiser:
         raise _not_allowed()
+    only_themself = [person.pk for person in people] == [actor.pk] and not names
     if organisation is not None:
-        if not (is_organiser or organisation_permissions.is_contact(actor, organisation)):
+        # A contact registers members; any member may register themself for the organisation.
+        if not (is_organiser or organisation_permissions.is_contact(actor, organisation) or only_themself):
             raise _not_allowed()
         if any(not organisation_permissions.is_member(person, organisation) for person in people):
             raise _not_a_member()

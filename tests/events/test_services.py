@@ -220,6 +220,19 @@ def test_only_a_contact_registers_others_and_only_members(centre, contact_and_me
     assert not Registration.objects.exists()
 
 
+def test_a_member_registers_themself_for_the_organisation(centre, contact_and_members):
+    organisation, _contact, members = contact_and_members
+    event = factories.EventFactory(capacity=5, centres=[centre])
+
+    registration = register(event, members[0], organisation=organisation)
+
+    assert (registration.status, registration.organisation) == (S.CONFIRMED, organisation)
+    outsider = factories.UserFactory()
+    assert refused(services.registration_create, actor=outsider, event=event, organisation=organisation) == (
+        "registration_not_a_member"
+    )
+
+
 def test_a_group_that_does_not_fit_waits_together(centre, contact_and_members):
     organisation, contact, members = contact_and_members
     event = factories.EventFactory(capacity=3, centres=[centre])
@@ -346,6 +359,16 @@ def test_people_who_left_the_line_are_skipped(event):
 
     assert reload(leaving).status == S.CANCELLED
     assert reload(staying).status == S.OFFERED
+
+
+def test_the_event_says_how_long_an_offer_holds_a_place(centre):
+    event = factories.EventFactory(capacity=1, offer_hold_hours=2, centres=[centre])
+    first, waiting = register(event), register(event)
+
+    services.registration_cancel(actor=first.person, registration=first)
+
+    expected = clock.now() + dt.timedelta(hours=2)
+    assert abs(reload(waiting).offer_expires_at - expected) < dt.timedelta(minutes=1)
 
 
 def test_an_offer_is_never_held_past_the_start(centre):
