@@ -10,6 +10,7 @@ connection at a time, so the test stays within the server's connection limit.
 """
 
 import itertools
+import random
 import threading
 from collections import Counter
 from collections.abc import Callable
@@ -181,3 +182,39 @@ def test_parallel_expiry_runs_offer_each_place_once(centre):
     assert_never_overbooked(event)
     assert AuditEntry.objects.filter(action="registration.offered").count() == 10
     assert services.offers_expire(now=deadline) == 0
+
+
+def test_parallel_group_registrations_take_whole_places_or_wait_together(centre):
+    event = factories.EventFactory(capacity=20, centres=[centre])
+    chooser = random.Random(27112026)
+    work, groups = [], []
+    for index in range(25):
+        organisation, contact = factories.booker(centre)
+        members = [factories.member(organisation) for _ in range(chooser.randrange(1, 5))]
+        partial = index % 3 == 0
+        groups.append((members, partial))
+        work.append(
+            lambda c=contact, m=members, o=organisation, p=partial: [
+                r.status
+                for r in services.registration_create(
+                    actor=c, event=event, people=m, organisation=o, accept_partial=p
+                )
+            ]
+        )
+
+    outcomes = run_in_parallel(work)
+
+    assert_never_overbooked(event)
+    assert sum(len(members) for members, _partial in groups) > 20
+    for statuses, (members, partial) in zip(outcomes, groups, strict=True):
+        assert len(statuses) == len(members)
+        if not partial:
+            assert len(set(statuses)) == 1, statuses  # all or none
+        # Within a group the first ones get the places.
+        assert statuses == sorted(statuses, key=lambda status: status != S.CONFIRMED)
+    line = in_line(event)
+    confirmed = [r for r in line if r.status == S.CONFIRMED]
+    first_waiting = next(r.position_at for r in line if r.status == S.WAITING)
+    # Once someone waits, everyone after them waits: nobody jumped the line.
+    assert all(r.position_at < first_waiting for r in confirmed)
+    assert len(confirmed) <= 20
