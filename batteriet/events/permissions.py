@@ -10,6 +10,8 @@ from batteriet.organisations import permissions as organisation_permissions
 @rules.predicate
 def is_organiser(user, event: Event) -> bool:
     """Staff of a centre that organises the event; national events: national coordinators."""
+    if event is None:
+        return False
     if centre_permissions.is_national_coordinator(user):
         return True
     return any(centre_permissions.is_staff_at(user, centre) for centre in event.centres.all())
@@ -18,7 +20,7 @@ def is_organiser(user, event: Event) -> bool:
 @rules.predicate
 def may_act_on_registration(user, registration: Registration) -> bool:
     """The person registered, whoever registered them, the organisation's contact, or organisers."""
-    if not getattr(user, "is_authenticated", False):
+    if registration is None or not getattr(user, "is_authenticated", False):
         return False
     if user.pk in {registration.person_id, registration.registered_by_id}:
         return True
@@ -29,5 +31,7 @@ def may_act_on_registration(user, registration: Registration) -> bool:
     return is_organiser(user, registration.event)
 
 
+# Not named like Django's model permissions (add_/change_/delete_/view_<model>), which
+# Django admin asks for without an object.
 rules.add_perm("events.manage_event", is_organiser)
-rules.add_perm("events.change_registration", may_act_on_registration)
+rules.add_perm("events.act_on_registration", may_act_on_registration)

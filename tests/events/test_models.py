@@ -87,3 +87,11 @@ def test_times_run_forwards():
             event=event, title="Kveld 1", starts_at=start, ends_at=start + dt.timedelta(hours=2), capacity=0
         )
     )
+
+
+@pytest.mark.django_db
+def test_asking_for_an_event_permission_without_an_object_answers_no():
+    """Django admin asks for permissions without an object; that must never raise."""
+    user = factories.UserFactory()
+    assert not user.has_perm("events.manage_event")
+    assert not user.has_perm("events.act_on_registration")
