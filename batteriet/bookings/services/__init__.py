@@ -231,37 +231,39 @@ def booking_cancel(*, actor: User, booking: Booking, reason: str = "") -> Bookin
         )
         if not (is_staff or is_member):
             raise _not_allowed()
-        if not booking.is_blocking:
-            raise _wrong_state()
-        if booking.ends_at <= clock.now():
-            raise RuleViolation(
-                code="booking_already_over",
-                message=_("This booking is already over and can no longer be cancelled."),
-            )
-        if _is_out_on_loan(booking):
-            raise RuleViolation(
-                code="loan_picked_up",
-                message=_(
-                    "This equipment has been picked up, so the loan cannot be cancelled. Bring it "
-                    "back to the centre; the staff mark it as returned."
-                ),
-            )
-        old_status = booking.status
-        booking.occupancies.all().delete()
-        booking.status = BookingStatus.CANCELLED
-        booking.cancelled_at = clock.now()
-        booking.cancelled_by = actor
-        booking.cancel_reason = reason.strip()
-        booking.save(update_fields=["status", "cancelled_at", "cancelled_by", "cancel_reason"])
-        _record(
-            actor,
-            booking,
-            "cancelled",
-            {"status": [old_status, BookingStatus.CANCELLED], "reason": booking.cancel_reason},
-        )
+        _cancel_locked(actor, booking, reason=reason.strip(), now=clock.now())
         send_on_commit(booking, Notice.CANCELLED)
-        _offer_freed_time(booking)
     return booking
+
+
+def _cancel_locked(actor: User, booking: Booking, *, reason: str, now: dt.datetime) -> None:
+    """Cancel a locked booking the actor may cancel, inside the caller's transaction: check
+    that it still holds a time that has not ended and is not out on loan, free the time,
+    record it and offer the time to whoever waits. Recurring bookings use it for each time."""
+    if not booking.is_blocking:
+        raise _wrong_state()
+    if booking.ends_at <= now:
+        raise RuleViolation(
+            code="booking_already_over",
+            message=_("This booking is already over and can no longer be cancelled."),
+        )
+    if _is_out_on_loan(booking):
+        raise RuleViolation(
+            code="loan_picked_up",
+            message=_(
+                "This equipment has been picked up, so the loan cannot be cancelled. Bring it "
+                "back to the centre; the staff mark it as returned."
+            ),
+        )
+    old_status = booking.status
+    booking.occupancies.all().delete()
+    booking.status = BookingStatus.CANCELLED
+    booking.cancelled_at = now
+    booking.cancelled_by = actor
+    booking.cancel_reason = reason
+    booking.save(update_fields=["status", "cancelled_at", "cancelled_by", "cancel_reason"])
+    _record(actor, booking, "cancelled", {"status": [old_status, BookingStatus.CANCELLED], "reason": reason})
+    _offer_freed_time(booking)
 
 
 def booking_move(

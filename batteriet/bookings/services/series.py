@@ -152,7 +152,7 @@ def series_cancel_from(*, actor: User, booking: Booking, reason: str = "") -> li
                 message=_("There are no coming times left to cancel in this recurring booking."),
             )
         for occurrence in later:
-            _cancel(actor, occurrence, reason=reason.strip(), now=now)
+            booking_services._cancel_locked(actor, occurrence, reason=reason.strip(), now=now)
         send_on_commit(later[0], Notice.CANCELLED, also=later[1:])
     return later
 
@@ -488,21 +488,6 @@ def _later_occurrences(booking: Booking):
         )
         .order_by("starts_at", "id")
     )
-
-
-def _cancel(actor: User, booking: Booking, *, reason: str, now: dt.datetime) -> None:
-    """The steps of `booking_cancel` for one time, inside the caller's transaction."""
-    old_status = booking.status
-    booking.occupancies.all().delete()
-    booking.status = BookingStatus.CANCELLED
-    booking.cancelled_at = now
-    booking.cancelled_by = actor
-    booking.cancel_reason = reason
-    booking.save(update_fields=["status", "cancelled_at", "cancelled_by", "cancel_reason"])
-    booking_services._record(
-        actor, booking, "cancelled", {"status": [old_status, BookingStatus.CANCELLED], "reason": reason}
-    )
-    booking_services._offer_freed_time(booking)
 
 
 def _same_day(
