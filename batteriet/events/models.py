@@ -16,6 +16,7 @@ from django.utils.translation import pgettext_lazy
 from batteriet.bookings.models import Booking, Resource
 from batteriet.centres.models import Centre
 from batteriet.core import personal_data as pd
+from batteriet.evaluations.models import BatteryEffect
 from batteriet.organisations.models import Organisation
 
 
@@ -38,6 +39,12 @@ class PlaceKind(models.TextChoices):
     CENTRE_ROOM = "centre_room", _("A room at a centre")
     EXTERNAL = "external", _("Another venue")
     ONLINE = "online", _("Online")
+
+
+class Language(models.TextChoices):
+    NORWEGIAN = "nb", _("Norwegian")
+    ENGLISH = "en", _("English")
+    BOTH = "nb_en", _("Norwegian and English")
 
 
 class Event(models.Model):
@@ -82,7 +89,16 @@ class Event(models.Model):
     )
     registration_opens_at = models.DateTimeField(_("registration opens"), null=True, blank=True)
     registration_closes_at = models.DateTimeField(_("registration closes"), null=True, blank=True)
+    language = models.CharField(
+        _("language"), max_length=10, choices=Language.choices, default=Language.NORWEGIAN
+    )
     is_published = models.BooleanField(_("published"), default=False)
+    certificate_sessions = models.PositiveSmallIntegerField(
+        _("sessions needed for a course certificate"),
+        null=True,
+        blank=True,
+        help_text=_("Courses only. Leave empty to require every session."),
+    )
     offer_hold_hours = models.PositiveSmallIntegerField(
         _("hours a place is held for the next in line"), default=24
     )
@@ -157,6 +173,8 @@ class Session(models.Model):
         help_text=_("Only for parallel sessions with fewer places than the event."),
     )
     track = models.CharField(_("track"), max_length=100, blank=True)
+    speakers = models.CharField(_("speakers"), max_length=500, blank=True)
+    description = models.TextField(_("description"), max_length=5000, blank=True)
 
     class Meta:
         ordering = ["starts_at", "track", "id"]
@@ -238,6 +256,8 @@ class Registration(models.Model):
     position_at = models.DateTimeField(_("place in line"))
     group_key = models.UUIDField(_("registered together"), default=uuid.uuid4, editable=False)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    needs_consent_at = models.DateTimeField(_("agreed to share special needs"), null=True, blank=True)
+    reminder_sent_at = models.DateTimeField(_("reminder sent"), null=True, blank=True)
     created_at = models.DateTimeField(_("registered"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -278,6 +298,248 @@ class Registration(models.Model):
         return self.person.full_name or self.person.email
 
 
+class PartnerRole(models.TextChoices):
+    CO_ORGANISER = "co_organiser", _("Co-organiser")
+    CHAIR = "chair", _("Chair")
+    SPEAKERS = "speakers", _("Speakers")
+    CULTURE = "culture", _("Culture")
+    RIGGING = "rigging", _("Rigging")
+    MEDIA = "media", _("Media")
+
+
+class Partner(models.Model):
+    """An organisation that co-organises an event or takes a role at a hearing."""
+
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="partners"
+    )
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="event_roles"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=PartnerRole.choices)
+
+    class Meta:
+        ordering = ["role", "organisation__name"]
+        verbose_name = _("partner organisation")
+        verbose_name_plural = _("partner organisations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "organisation", "role"],
+                name="events_partner_role_once",
+                violation_error_message=_("This organisation already has that role."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} ({self.get_role_display()})"
+
+
+class QuestionKind(models.TextChoices):
+    TEXT = "text", _("Text")
+    CHOICE = "choice", _("Choose one")
+    YES_NO = "yes_no", _("Yes or no")
+
+
+class Question(models.Model):
+    """A question people answer when they register. Special needs are sensitive:
+    answered only with consent, shown only to the organisers, deleted 30 days after."""
+
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="questions"
+    )
+    label = models.CharField(_("question"), max_length=300)
+    kind = models.CharField(_("kind of answer"), max_length=10, choices=QuestionKind.choices)
+    choices = models.TextField(_("choices"), max_length=2000, blank=True, help_text=_("One choice per line."))
+    required = models.BooleanField(_("must be answered"), default=False)
+    is_special_need = models.BooleanField(
+        _("special need (sensitive)"),
+        default=False,
+        help_text=_("Answered only with consent, shown only to the organisers, deleted 30 days after."),
+    )
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind="choice") | ~Q(choices=""),
+                name="events_question_choice_has_choices",
+                violation_error_message=_("Write the choices, one per line."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(is_special_need=True) | Q(required=False),
+                name="events_question_special_need_optional",
+                violation_error_message=_("A special need can never be required."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def choice_list(self) -> list[str]:
+        return [line.strip() for line in self.choices.splitlines() if line.strip()]
+
+
+class Answer(models.Model):
+    registration = models.ForeignKey(
+        Registration, verbose_name=_("registration"), on_delete=models.CASCADE, related_name="answers"
+    )
+    question = models.ForeignKey(
+        Question, verbose_name=_("question"), on_delete=models.CASCADE, related_name="answers"
+    )
+    value = models.TextField(_("answer"), max_length=2000)
+
+    class Meta:
+        ordering = ["question__position", "question_id"]
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration", "question"],
+                name="events_answer_once",
+                violation_error_message=_("This question is already answered."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question}: {self.value}"
+
+
+class SessionSeat(models.Model):
+    """A registered person's place in a session with its own capacity (a parallel session)."""
+
+    registration = models.ForeignKey(
+        Registration, verbose_name=_("registration"), on_delete=models.CASCADE, related_name="seats"
+    )
+    session = models.ForeignKey(
+        Session, verbose_name=_("session"), on_delete=models.CASCADE, related_name="seats"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("place in a session")
+        verbose_name_plural = _("places in sessions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration", "session"],
+                name="events_sessionseat_once",
+                violation_error_message=_("Already signed up for this session."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.registration} – {self.session}"
+
+
+class Attendance(models.Model):
+    """Whether a registered person came to a session."""
+
+    registration = models.ForeignKey(
+        Registration, verbose_name=_("registration"), on_delete=models.CASCADE, related_name="attendance"
+    )
+    session = models.ForeignKey(
+        Session, verbose_name=_("session"), on_delete=models.CASCADE, related_name="attendance"
+    )
+    attended = models.BooleanField(_("attended"))
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("marked by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    marked_at = models.DateTimeField(_("marked"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration", "session"],
+                name="events_attendance_once",
+                violation_error_message=_("Attendance is already marked."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.registration} – {self.session}"
+
+
+class EvaluationTicket(models.Model):
+    """The right to answer an event's evaluation once. It knows who was invited and whether
+    the ticket is spent, never which answer was given: `Evaluation` has no link back."""
+
+    registration = models.OneToOneField(
+        Registration,
+        verbose_name=_("registration"),
+        on_delete=models.CASCADE,
+        related_name="evaluation_ticket",
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    is_spent = models.BooleanField(default=False)
+    sent_at = models.DateTimeField(_("sent"))
+
+    class Meta:
+        verbose_name = _("evaluation invitation")
+        verbose_name_plural = _("evaluation invitations")
+
+    def __str__(self) -> str:
+        return f"{self.registration}"
+
+
+class EvaluationQuestion(models.Model):
+    """An optional question of an event's own, after the three battery-effect statements."""
+
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="evaluation_questions"
+    )
+    label = models.CharField(_("question"), max_length=300)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("evaluation question")
+        verbose_name_plural = _("evaluation questions")
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Evaluation(BatteryEffect):
+    """One anonymous answer to an event's evaluation: no person, no registration, no ticket,
+    and only the day it was given."""
+
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="evaluations"
+    )
+    answered_on = models.DateField(_("answered"))
+
+    class Meta(BatteryEffect.Meta):
+        verbose_name = _("evaluation")
+        verbose_name_plural = _("evaluations")
+
+
+class EvaluationAnswer(models.Model):
+    evaluation = models.ForeignKey(
+        Evaluation, verbose_name=_("evaluation"), on_delete=models.CASCADE, related_name="answers"
+    )
+    question = models.ForeignKey(
+        EvaluationQuestion, verbose_name=_("question"), on_delete=models.CASCADE, related_name="answers"
+    )
+    value = models.TextField(_("answer"), max_length=2000)
+
+    class Meta:
+        verbose_name = _("evaluation answer")
+        verbose_name_plural = _("evaluation answers")
+
+    def __str__(self) -> str:
+        return self.value[:50]
+
+
 _registration = pd.Declaration(
     purpose="Keeps a person's place at an event, so the organisers know who comes.",
     legal_basis=pd.LegalBasis.LEGITIMATE_INTEREST,
@@ -290,3 +552,18 @@ _accountability = pd.Declaration(
 )
 pd.declare(Event, created_by=_accountability)
 pd.declare(Registration, person=_registration, name=_registration, registered_by=_accountability)
+_special_needs = pd.Declaration(
+    purpose="Special needs a person chose to share so the organisers can prepare (diet, access, interpreter).",
+    legal_basis=pd.LegalBasis.CONSENT,
+    retention="Deleted automatically 30 days after the event (manage.py event_jobs).",
+)
+_answers = pd.Declaration(
+    purpose="Answers to the event's questions, so the organisers can prepare. Answers to special-need "
+    "questions are given only with consent and seen only by the organisers.",
+    legal_basis=pd.LegalBasis.CONSENT,
+    retention="Special needs: deleted 30 days after the event (manage.py event_jobs). Other answers: "
+    "kept with the registration.",
+)
+pd.declare(Registration, needs_consent_at=_special_needs)
+pd.declare(Answer, value=_answers)
+pd.declare(Attendance, marked_by=_accountability)

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "batteriet.centres",
     "batteriet.organisations",
     "batteriet.bookings",
+    "batteriet.evaluations",
     "batteriet.events",
     "batteriet.api",
     "batteriet.demo",

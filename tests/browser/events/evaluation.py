@@ -1,0 +1,5 @@
+"""Browser pages of the events evaluation area, per role (see tests/browser/test_event_pages.py)."""
+
+
+def pages(role: str, site) -> list:
+    return []

@@ -1,0 +1,72 @@
+"""Every events page, for every role that can see it, in Bokmål and English: zero axe-core
+violations (WCAG 2.1 A and AA) and the page structure (see test_accessibility.py), and at
+320 px no sideways scrolling. The pages are listed per area in `tests/browser/events/`.
+"""
+
+from collections import defaultdict
+
+import pytest
+
+from tests.browser import checks
+from tests.browser.events import evaluation, manage, messages, public, registration, staff
+from tests.browser.pages import LANGUAGES, ROLES, user_for
+from tests.browser.test_accessibility import visit
+from tests.browser.test_small_screens import OVERFLOW_JS
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+AREAS = {
+    "public": public,
+    "registration": registration,
+    "manage": manage,
+    "staff": staff,
+    "messages": messages,
+    "evaluation": evaluation,
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("area", AREAS)
+def test_event_pages_pass_axe_and_have_the_structure(area, role, site, new_context, live_server):
+    pages = AREAS[area].pages(role, site)
+    if not pages:
+        return
+    failures = []
+    for language in LANGUAGES:
+        context = new_context(user=user_for(role, site), language=language)
+        context.add_init_script(checks.AXE_SCRIPT)
+        page = context.new_page()
+        watch = checks.Watch(page, live_server.url)
+        titles = defaultdict(set)
+        for target in pages:
+            problems, title = visit(page, target, language)
+            if title is not None and not target.submit_empty and target.status == 200:
+                titles[title].add(target.key)
+            problems += watch.take()
+            failures += [f"[{area}, {role}, {language}] {target.label}: {problem}" for problem in problems]
+        for title, paths in titles.items():
+            if len(paths) > 1:
+                failures.append(
+                    f"[{area}, {role}, {language}] the title {title!r} is shared by {sorted(paths)}"
+                )
+    assert not failures, f"{len(failures)} problems:\n" + "\n".join(failures)
+
+
+@pytest.mark.parametrize("role", ["visitor", "contact", "lead"])
+@pytest.mark.parametrize("area", AREAS)
+def test_event_pages_do_not_scroll_sideways_at_320_px(area, role, site, new_context):
+    pages = AREAS[area].pages(role, site)
+    if not pages:
+        return
+    page = new_context(user=user_for(role, site), language="nb", width=320, height=640).new_page()
+    failures = []
+    for target in pages:
+        response = page.goto(target.path)
+        assert response is not None and response.status == target.status, target.path
+        if target.submit_empty:
+            with page.expect_navigation():
+                page.locator("#main form.form").first.locator("button[type=submit]").first.click()
+        overflow = page.evaluate(OVERFLOW_JS)
+        if overflow:
+            failures.append(f"{target.label}: {overflow}")
+    assert not failures, f"[{area}, {role}] pages wider than 320 px:\n" + "\n".join(failures)
