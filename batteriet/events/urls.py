@@ -2,6 +2,7 @@
 
 from batteriet.events import (
     urls_evaluation,
+    urls_feeds,
     urls_manage,
     urls_messages,
     urls_public,
@@ -11,7 +12,8 @@ from batteriet.events import (
 
 app_name = "events"
 urlpatterns = [
-    *urls_public.urlpatterns,  # calendar, event pages, iCal feeds
+    *urls_public.urlpatterns,  # calendar and event pages
+    *urls_feeds.urlpatterns,  # iCal feeds per centre and for all
     *urls_registration.urlpatterns,  # registering, my registrations, offers
     *urls_manage.urlpatterns,  # staff: create and edit events, programme, questions, partners
     *urls_staff.urlpatterns,  # staff: registrations, walk-ins, capacity, attendance, certificates

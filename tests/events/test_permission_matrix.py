@@ -9,13 +9,14 @@ import pytest
 from django.urls import get_resolver, reverse
 
 from tests import factories
-from tests.events.matrix import evaluation, manage, messages, public, registration, staff
+from tests.events.matrix import evaluation, feeds, manage, messages, public, registration, staff
 from tests.test_permission_matrix import ROLES, _get_statuses
 
 pytestmark = pytest.mark.django_db
 
 ROWS = [
     *public.ROWS,
+    *feeds.ROWS,
     *registration.ROWS,
     *manage.ROWS,
     *staff.ROWS,
