@@ -540,6 +540,48 @@ class EvaluationAnswer(models.Model):
         return self.value[:50]
 
 
+class MessageAudience(models.TextChoices):
+    REGISTERED = "registered", _("Everyone registered")
+    WAITING = "waiting", _("Everyone on the waiting list")
+    BOTH = "both", _("Both: everyone registered and everyone on the waiting list")
+
+    def statuses(self) -> list[str]:
+        """Registered: a confirmed place. The waiting list: waiting, or offered a place."""
+        registered = [RegistrationStatus.CONFIRMED]
+        waiting = [RegistrationStatus.WAITING, RegistrationStatus.OFFERED]
+        return {"registered": registered, "waiting": waiting}.get(self.value, registered + waiting)
+
+
+class EventMessage(models.Model):
+    """A message the organisers sent by e-mail to everyone registered or waiting."""
+
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="messages"
+    )
+    audience = models.CharField(_("sent to"), max_length=20, choices=MessageAudience.choices)
+    subject = models.CharField(_("subject"), max_length=150)
+    body = models.TextField(_("message"), max_length=5000)
+    recipients = models.PositiveIntegerField(_("e-mails sent"))
+    name_only = models.PositiveIntegerField(_("registered by name only"))
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("sent by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    sent_at = models.DateTimeField(_("sent"))
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+        verbose_name = _("message to participants")
+        verbose_name_plural = _("messages to participants")
+
+    def __str__(self) -> str:
+        return self.subject
+
+
 _registration = pd.Declaration(
     purpose="Keeps a person's place at an event, so the organisers know who comes.",
     legal_basis=pd.LegalBasis.LEGITIMATE_INTEREST,
@@ -567,3 +609,4 @@ _answers = pd.Declaration(
 pd.declare(Registration, needs_consent_at=_special_needs)
 pd.declare(Answer, value=_answers)
 pd.declare(Attendance, marked_by=_accountability)
+pd.declare(EventMessage, sent_by=_accountability)
