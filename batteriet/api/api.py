@@ -9,12 +9,12 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Router
 
-from batteriet.api import auth, bookings, centres, errors
+from batteriet.api import auth, bookings, centres, errors, events
 
 api = NinjaAPI(
     title="Batteriet API",
     version="1",
-    description="Centres, resources, availability and bookings. See docs/api.md.",
+    description="Centres, resources, availability, bookings, and courses and events. See docs/api.md.",
     urls_namespace="api",
     docs_url=None,
     auth=[auth.TokenAuth(), auth.SessionAuth()],
@@ -37,6 +37,7 @@ def _keep_language(run):
 api.add_decorator(_keep_language, mode="view")
 api.add_router("", centres.router)
 api.add_router("", bookings.router)
+api.add_router("", events.router)
 
 # Last: any other address under /api/v1/ answers 404 in the same JSON shape.
 fallback = Router()

@@ -70,7 +70,36 @@ GETS = [
     ("organisation_bookings", "A1", lambda s: [s.a1.pk], lambda s: {}, expect(MEMBERS_A1 | STAFF_A)),
     ("organisation_bookings", "B1", lambda s: [s.b1.pk], lambda s: {}, expect({"contact_b1"} | STAFF_B)),
     ("organisation_bookings", "missing", lambda s: [999_999], lambda s: {}, expect()),
+    # Events: public, no login needed; hidden events answer 404 like missing ones.
+    ("event_list", "", lambda s: [], lambda s: {}, dict.fromkeys(ROLES, 200)),
+    (
+        "event_list",
+        "centre A",
+        lambda s: [],
+        lambda s: {"centre": s.centre_a.slug},
+        dict.fromkeys(ROLES, 200),
+    ),
+    ("event_detail", "open", lambda s: [_event(s.centre_a).pk], lambda s: {}, dict.fromkeys(ROLES, 200)),
+    (
+        "event_detail",
+        "staff gathering",
+        lambda s: [_event(s.centre_a, kind="staff_gathering", audience="staff").pk],
+        lambda s: {},
+        expect(STAFF_A | STAFF_B, rest=404) | {"anonymous": 404},
+    ),
+    (
+        "event_detail",
+        "unpublished at A",
+        lambda s: [_event(s.centre_a, is_published=False).pk],
+        lambda s: {},
+        expect(STAFF_A, rest=404) | {"anonymous": 404},
+    ),
+    ("event_detail", "missing", lambda s: [999_999], lambda s: {}, dict.fromkeys(ROLES, 404)),
 ]
+
+
+def _event(centre, **fields):
+    return factories.EventFactory(centres=[centre], **fields)
 
 
 def test_the_table_covers_every_endpoint():

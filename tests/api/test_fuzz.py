@@ -149,6 +149,7 @@ def test_cancelling_a_booking(clients, body, booking_id, role):
             "centres/{}/availability",
             "bookings/{}",
             "organisations/{}/bookings",
+            "events/{}",
         ]
     ),
     value=path_ids,
@@ -174,6 +175,22 @@ def test_reading_real_things_with_odd_queries(clients, template, query):
         "organisations/{}/bookings": str(scenario.a1.pk),
     }[template]
     _check(keyed["coordinator"].get(_path(template, value), query))
+
+
+@fuzz_settings
+@given(
+    query=st.dictionaries(
+        st.sampled_from(["centre", "kind", "audience", "language", "from", "to", "limit", "offset", "x"]),
+        st.one_of(query_values, st.sampled_from(["senter-a", "course", "staff", "nb_en", "en"])),
+        max_size=5,
+    ),
+    role=st.sampled_from(["anonymous", "member_a1", "coordinator"]),
+)
+def test_reading_events_with_odd_queries(clients, query, role):
+    scenario, keyed = clients
+    factories.EventFactory(centres=[scenario.centre_a])
+    client = Client() if role == "anonymous" else keyed[role]
+    _check(client.get("/api/v1/events", query))
 
 
 @fuzz_settings
