@@ -35,3 +35,21 @@ def may_act_on_registration(user, registration: Registration) -> bool:
 # Django admin asks for without an object.
 rules.add_perm("events.manage_event", is_organiser)
 rules.add_perm("events.act_on_registration", may_act_on_registration)
+
+
+# --- Loader for the public event page ---------------------------------------------------
+def get_event_for_view(user, pk: int) -> Event:
+    """An event for its public page: published and visible to the user (staff gatherings
+    only for staff), or any event for its organisers. Otherwise 404."""
+    from django.http import Http404
+
+    from batteriet.events import selectors_calendar
+
+    event = Event.objects.select_related("room__centre").prefetch_related("centres").filter(pk=pk).first()
+    if event is None:
+        raise Http404
+    if is_organiser(user, event):
+        return event
+    if not selectors_calendar.visible_events(user).filter(pk=pk).exists():
+        raise Http404
+    return event

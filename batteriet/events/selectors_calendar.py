@@ -35,8 +35,9 @@ def visible_events(user) -> QuerySet[Event]:
 
 
 def calendar(user, filters: CalendarFilters) -> QuerySet[Event]:
-    """The events to list, in time order, each annotated with `held` (places held) and
-    with its centres prefetched: a fixed number of queries however many events there are."""
+    """The events to list, in time order, each annotated with `held` (places held), with
+    its room and the room's centre joined and its centres prefetched: a fixed number of
+    queries however many events there are."""
     events = visible_events(user)
     if filters.centre_slug:
         events = events.filter(centres__slug=filters.centre_slug)
@@ -58,6 +59,7 @@ def calendar(user, filters: CalendarFilters) -> QuerySet[Event]:
                 distinct=True,
             )
         )
+        .select_related("room__centre")
         .prefetch_related("centres")
         .order_by("starts_at", "id")
     )
