@@ -31,6 +31,64 @@ def may_act_on_registration(user, registration: Registration) -> bool:
     return is_organiser(user, registration.event)
 
 
+# --- Loaders for the organisers' pages (registrations, attendance, certificates) --------
+def _require_staff(user) -> None:
+    """Staff pages answer 403 to anyone who is not staff at all."""
+    from django.core.exceptions import PermissionDenied
+
+    if not user.has_perm("centres.view_staff_pages"):
+        raise PermissionDenied
+
+
+def get_event_for_organisers(user, pk: int) -> Event:
+    """An event the user organises: 403 for non-staff, 404 for staff of other centres."""
+    from django.http import Http404
+
+    _require_staff(user)
+    event = Event.objects.prefetch_related("centres").filter(pk=pk).first()
+    if event is None or not is_organiser(user, event):
+        raise Http404
+    return event
+
+
+def get_session_for_attendance(user, event_pk: int, session_pk: int):
+    """A session of an event the user organises (see `get_event_for_organisers`), or 404."""
+    from django.http import Http404
+
+    event = get_event_for_organisers(user, event_pk)
+    session = event.sessions.filter(pk=session_pk).first()
+    if session is None:
+        raise Http404
+    session.event = event
+    return session
+
+
+def get_registration_for_organisers(user, pk: int) -> Registration:
+    """A registration for an event the user organises: 403 for non-staff, else 404."""
+    from django.http import Http404
+
+    _require_staff(user)
+    registration = Registration.objects.select_related("event").filter(pk=pk).first()
+    if registration is None or not is_organiser(user, registration.event):
+        raise Http404
+    return registration
+
+
+def get_registration_for_certificate(user, pk: int) -> Registration:
+    """A registration whose certificate the user may fetch: the person themself or the
+    organisers. 404 for everyone else (whether or not it exists)."""
+    from django.http import Http404
+
+    registration = (
+        Registration.objects.select_related("event", "person", "organisation").filter(pk=pk).first()
+    )
+    if registration is None:
+        raise Http404
+    if not (user.pk == registration.person_id or is_organiser(user, registration.event)):
+        raise Http404
+    return registration
+
+
 # Not named like Django's model permissions (add_/change_/delete_/view_<model>), which
 # Django admin asks for without an object.
 rules.add_perm("events.manage_event", is_organiser)

@@ -74,6 +74,27 @@ def check_cancel_allowed(*, starts_at: dt.datetime, now: dt.datetime) -> None:
         )
 
 
+def qualifies_for_certificate(attended: int, sessions: int, required: int | None) -> bool:
+    """A course certificate needs `required` sessions attended (every session when empty).
+
+    More required than the course has counts as every session; a course without sessions
+    gives no certificate.
+    """
+    if sessions < 1:
+        return False
+    needed = sessions if required is None else min(max(required, 1), sessions)
+    return attended >= needed
+
+
+def check_attendance_open(*, session_day: dt.date, today: dt.date) -> None:
+    """Attendance is marked from the day of the session (in Oslo), not before."""
+    if today < session_day:
+        raise RuleViolation(
+            code="attendance_too_early",
+            message=_("Attendance can be marked from the day of the session."),
+        )
+
+
 def check_capacity(*, capacity: int | None, confirmed: int, offered: int) -> None:
     """A new number of places must leave room for everyone registered and every open offer."""
     if capacity is None:
