@@ -125,3 +125,136 @@ def check_capacity(*, capacity: int | None, confirmed: int, offered: int) -> Non
             % {"held": confirmed + offered},
             field="capacity",
         )
+
+
+# --- Events staff create and edit, and their programme --------------------------------------
+OFFER_HOLD_HOURS_MAX = 168
+
+
+def check_event(
+    *,
+    kind: str,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    place_kind: str,
+    has_room: bool,
+    venue: str,
+    online_link: str,
+    registration_opens_at: dt.datetime | None,
+    registration_closes_at: dt.datetime | None,
+    offer_hold_hours: int,
+    certificate_sessions: int | None,
+) -> None:
+    """An event's own fields: the end after the start, a place that matches its kind, a
+    registration window that closes after it opens, a sensible hold time."""
+    if ends_at <= starts_at:
+        raise RuleViolation(
+            code="event_ends_before_start",
+            message=_("The event must end after it starts. Check the end date and time."),
+            field="ends_at",
+        )
+    if place_kind == "centre_room" and not has_room:
+        raise RuleViolation(code="event_room_missing", message=_("Choose the room."), field="room")
+    if place_kind == "external" and not venue.strip():
+        raise RuleViolation(
+            code="event_venue_missing", message=_("Write where the event is held."), field="venue"
+        )
+    if place_kind == "online" and not online_link:
+        raise RuleViolation(
+            code="event_link_missing", message=_("Give the link people use to join."), field="online_link"
+        )
+    if online_link and not online_link.lower().startswith("https://"):
+        raise RuleViolation(
+            code="event_link_not_https",
+            message=_("The link must start with https://"),
+            field="online_link",
+        )
+    if (
+        registration_opens_at is not None
+        and registration_closes_at is not None
+        and registration_closes_at <= registration_opens_at
+    ):
+        raise RuleViolation(
+            code="event_registration_window",
+            message=_("Registration must close after it opens."),
+            field="registration_closes_at",
+        )
+    if not 1 <= offer_hold_hours <= OFFER_HOLD_HOURS_MAX:
+        raise RuleViolation(
+            code="event_offer_hold_hours",
+            message=_("Hold an offered place for 1 to %(max)s hours.") % {"max": OFFER_HOLD_HOURS_MAX},
+            field="offer_hold_hours",
+        )
+    if certificate_sessions is not None and kind != "course":
+        raise RuleViolation(
+            code="event_certificate_not_course",
+            message=_("Only courses give a certificate. Leave this empty."),
+            field="certificate_sessions",
+        )
+
+
+def check_session(
+    *,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    event_starts_at: dt.datetime,
+    event_ends_at: dt.datetime,
+    capacity: int | None,
+    event_capacity: int | None,
+    tz: dt.tzinfo,
+) -> None:
+    """A session ends after it starts, lies within the event's days (in `tz`) and has no
+    more places than the event."""
+    if ends_at <= starts_at:
+        raise RuleViolation(
+            code="session_ends_before_start",
+            message=_("The session must end after it starts. Choose a later end time."),
+            field="ends_at",
+        )
+    first_day, last_day = event_starts_at.astimezone(tz).date(), event_ends_at.astimezone(tz).date()
+    if not (first_day <= starts_at.astimezone(tz).date() and ends_at.astimezone(tz).date() <= last_day):
+        raise RuleViolation(
+            code="session_outside_event",
+            message=_("The session must be on the event's days, from %(first)s to %(last)s.")
+            % {"first": first_day.strftime("%d.%m.%Y"), "last": last_day.strftime("%d.%m.%Y")},
+            field="day",
+        )
+    if capacity is not None and event_capacity is not None and capacity > event_capacity:
+        raise RuleViolation(
+            code="session_capacity_above_event",
+            message=_("A session cannot have more places than the event (%(places)s).")
+            % {"places": event_capacity},
+            field="capacity",
+        )
+
+
+def check_session_delete(*, sessions_left: int) -> None:
+    if sessions_left <= 1:
+        raise RuleViolation(
+            code="session_last",
+            message=_("An event needs at least one session, so the last one cannot be deleted."),
+        )
+
+
+def check_question(*, kind: str, choices: list[str], required: bool, is_special_need: bool) -> None:
+    if kind == "choice" and not choices:
+        raise RuleViolation(
+            code="question_choices_missing", message=_("Write the choices, one per line."), field="choices"
+        )
+    if is_special_need and required:
+        raise RuleViolation(
+            code="question_special_need_required",
+            message=_("A special need can never be required. Untick “must be answered”."),
+            field="required",
+        )
+
+
+def check_question_delete(*, answers: int) -> None:
+    if answers:
+        raise RuleViolation(
+            code="question_answered",
+            message=_(
+                "People have already answered this question, so it cannot be deleted. "
+                "Their answers would be lost."
+            ),
+        )
