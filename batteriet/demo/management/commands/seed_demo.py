@@ -25,6 +25,7 @@ from batteriet.core import audit
 from batteriet.core import time as clock
 from batteriet.demo import bookings as demo_bookings
 from batteriet.demo import data as demo
+from batteriet.demo import events as demo_events
 from batteriet.organisations.models import (
     Agreement,
     AgreementStatus,
@@ -61,6 +62,8 @@ class Command(BaseCommand):
             seeder.run()
         # Bookings go through the services, each in its own transaction.
         seeder.created += demo_bookings.add_demo_bookings()
+        # Events too: registrations go through the events services.
+        seeder.created += demo_events.add_demo_events()
         self.stdout.write(
             f"Demo data ready: {Centre.objects.count()} centres, "
             f"{Organisation.objects.count()} organisations, {User.objects.count()} people "
