@@ -111,3 +111,32 @@ def get_event_for_view(user, pk: int) -> Event:
     if not selectors_calendar.visible_events(user).filter(pk=pk).exists():
         raise Http404
     return event
+
+# --- Loaders for the registration pages -------------------------------------------------
+def get_event_for_registration(user, pk: int) -> Event:
+    """A published event the user may see, or 404."""
+    from django.shortcuts import get_object_or_404
+
+    from batteriet.events import selectors_calendar
+
+    return get_object_or_404(selectors_calendar.visible_events(user), pk=pk)
+
+
+def get_registration_for_view(user, pk: int) -> Registration:
+    """A registration the user may see and act on (see `may_act_on_registration`), or 404."""
+    from django.http import Http404
+
+    registration = (
+        Registration.objects.select_related("event", "organisation", "person", "registered_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if registration is None or not user.has_perm("events.act_on_registration", registration):
+        raise Http404
+    return registration
+
+
+def may_see_special_needs(user, registration: Registration) -> bool:
+    """Only the person themself and the organisers see (and change) special-need answers."""
+    return user.pk == registration.person_id or is_organiser(user, registration.event)
+

@@ -127,6 +127,55 @@ def check_capacity(*, capacity: int | None, confirmed: int, offered: int) -> Non
         )
 
 
+# --- Answers to an event's questions and places in parallel sessions ----------------------
+ANSWER_MAX_LENGTH = 2000
+
+
+def check_answer(*, kind: str, value: str, choices: list[str], required: bool) -> None:
+    """One answer: given when required, not too long, no hidden characters, a listed choice."""
+    if "\x00" in value:
+        raise RuleViolation(code="answer_invalid_character", message=_("Remove the hidden characters."))
+    if not value:
+        if required:
+            raise RuleViolation(code="answer_required", message=_("Please answer this question."))
+        return
+    if len(value) > ANSWER_MAX_LENGTH:
+        raise RuleViolation(
+            code="answer_too_long",
+            message=_("Write at most %(limit)s characters.") % {"limit": ANSWER_MAX_LENGTH},
+        )
+    if kind == "choice" and value not in choices:
+        raise RuleViolation(code="answer_not_a_choice", message=_("Choose one of the answers shown."))
+    if kind == "yes_no" and value not in {"yes", "no"}:
+        raise RuleViolation(code="answer_not_a_choice", message=_("Choose yes or no."))
+
+
+def check_special_need_consent(*, has_special_needs: bool, consent: bool) -> None:
+    """Special needs are stored only when the person has ticked the consent box themself."""
+    if has_special_needs and not consent:
+        raise RuleViolation(
+            code="special_need_without_consent",
+            message=_(
+                "To share special needs with the organisers, tick the box. "
+                "Or leave those questions empty."
+            ),
+            field="consent",
+        )
+
+
+def check_session_has_room(*, capacity: int | None, taken: int) -> None:
+    if capacity is not None and taken >= capacity:
+        raise RuleViolation(code="session_full", message=_("This session is full"))
+
+
+def check_sessions_do_not_overlap(*, overlapping: bool) -> None:
+    if overlapping:
+        raise RuleViolation(
+            code="session_overlap",
+            message=_("You already have a place in a session at the same time. Leave that one first."),
+        )
+
+
 # --- Events staff create and edit, and their programme --------------------------------------
 OFFER_HOLD_HOURS_MAX = 168
 
