@@ -69,12 +69,9 @@ def _filter_form(request: HttpRequest, *, with_dates: bool = True) -> forms_publ
     )
 
 
-def _feeds(form: forms_public.CalendarFilterForm) -> dict[str, str | None]:
-    centre_slug = form.filters().centre_slug
-    return {
-        "feed_all": _url_or_none("events:feed_all"),
-        "feed_centre": _url_or_none("events:feed_centre", [centre_slug]) if centre_slug else None,
-    }
+def _feed_centre(form: forms_public.CalendarFilterForm) -> dict[str, str]:
+    """The chosen centre's slug, so the page can offer that centre's iCal feed too."""
+    return {"feed_centre_slug": form.filters().centre_slug}
 
 
 @require_safe
@@ -99,7 +96,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
             "query": form.query(),
             "month_of": month_of,
             "month_query": form.query(with_dates=False),
-            **_feeds(form),
+            **_feed_centre(form),
         },
     )
 
@@ -168,7 +165,7 @@ def month(request: HttpRequest, year: int, month: int) -> HttpResponse:
             "this_month": clock.local_today().replace(day=1),
             "query": query,
             "list_query": form.query(),
-            **_feeds(form),
+            **_feed_centre(form),
         },
     )
 

@@ -488,3 +488,11 @@ def test_the_event_page_costs_the_same_queries_with_many_sessions_and_partners(
 def test_the_main_menu_links_to_the_calendar(client):
     body = client.get(reverse("core:home")).content.decode()
     assert f'href="{CALENDAR}"' in body
+
+
+def test_the_calendar_links_to_the_feed_of_all_and_of_the_chosen_centre(client, oslo):
+    body = client.get(CALENDAR).content.decode()
+    assert reverse("events:feed_all") in body
+    assert reverse("events:feed_centre", args=["oslo"]) not in body
+    body = client.get(_month(2026, 5), {"senter": "oslo"}).content.decode()
+    assert reverse("events:feed_centre", args=["oslo"]) in body
