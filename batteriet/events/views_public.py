@@ -14,7 +14,6 @@ from itertools import groupby
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_safe
 
 from batteriet.centres import permissions as centre_permissions
@@ -28,15 +27,6 @@ from batteriet.organisations.models import OrganisationStatus
 PER_PAGE = 50
 # More than a month could hold in practice; keeps a month page's size bounded.
 MONTH_LIMIT = 500
-
-
-def _url_or_none(name: str, args: list | None = None) -> str | None:
-    """The address of a page another part of the events app provides, or None while it
-    does not exist yet (so the link is simply not shown)."""
-    try:
-        return reverse(name, args=args or [])
-    except NoReverseMatch:
-        return None
 
 
 def registration_state(event: Event, now: dt.datetime) -> str:
@@ -211,10 +201,6 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "days": days,
             "has_tracks": any(session.track for session in sessions),
             "registration": registration,
-            "registration_url": (
-                _url_or_none("events:registration", [registration.pk]) if registration else None
-            ),
-            "register_url": _url_or_none("events:register", [event.pk]),
             "why_not": "" if registration else _why_not(request.user, event, event.registration_state),
             "is_organiser": permissions.is_organiser(request.user, event),
         },

@@ -326,6 +326,7 @@ def test_the_event_page_shows_what_when_where_who_and_a_register_button(client, 
     assert "Store sal, Batteriet Oslo, Storgata 1, 0155 Oslo" in body
     assert "Samarbeidsforum: Co-organiser" in body
     assert "50 places left." in body
+    assert f'href="{reverse("events:register", args=[event.pk])}"' in body
 
 
 def test_the_event_page_never_shows_the_online_link(client):
@@ -380,6 +381,7 @@ def test_a_full_event_offers_the_waiting_list(client):
     _fill(event, 1)
     body = client.get(_detail(event)).content.decode()
     assert "Full: you can join the waiting list" in body
+    assert "Join the waiting list</a>" in body
 
 
 @pytest.mark.parametrize(
@@ -420,8 +422,13 @@ def test_someone_registered_sees_their_status_instead_of_the_button(client):
     person = factories.UserFactory()
     factories.registration_row(event, person, status="waiting")
     client.force_login(person)
+    registration = factories.registration_row(event, factories.UserFactory())
     body = client.get(_detail(event)).content.decode()
-    assert "You are registered. Status: On the waiting list." in body
+    mine = person.event_registrations.get()
+    assert "Your registration: On the waiting list." in body
+    assert f'href="{reverse("events:registration", args=[mine.pk])}"' in body
+    assert reverse("events:registration", args=[registration.pk]) not in body
+    assert reverse("events:register", args=[event.pk]) not in body
 
 
 def test_unpublished_events_are_found_only_by_their_organisers(client, oslo, bergen):
