@@ -16,7 +16,7 @@ NAME_MAX_LENGTH = 200
 
 class CapacityForm(AccessibleFormMixin, forms.Form):
     capacity = forms.IntegerField(
-        label=_("Number of places"),
+        label=_("New number of places"),
         required=False,
         min_value=1,
         max_value=MAX_PLACES,

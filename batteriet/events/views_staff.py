@@ -106,8 +106,7 @@ def staff_reopen(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def staff_capacity(request: HttpRequest, pk: int) -> HttpResponse:
     event = permissions.get_event_for_organisers(request.user, pk)
-    initial = {"capacity": event.capacity, "no_limit": event.capacity is None}
-    form = forms_staff.CapacityForm(posted_data(request), initial=initial)
+    form = forms_staff.CapacityForm(posted_data(request))
     if request.method == "POST" and form.is_valid():
         waiting = selectors_staff.waiting_ids(event)
         try:

@@ -1,8 +1,8 @@
 """Browser pages of the events staff area, per role (see tests/browser/test_event_pages.py).
 
-A course at Oslo that started an hour ago with one session: two people registered (one
+A course at Oslo of two evenings, the first started an hour ago: two people registered (one
 with a special need, one a walk-in who attended and has a certificate), an open offer,
-one waiting and one cancelled.
+one waiting and one cancelled. One evening is enough for a certificate.
 """
 
 import datetime as dt
@@ -20,17 +20,24 @@ TITLE = "Styrearbeid for nye styremedlemmer"
 def _course(site):
     event = Event.objects.filter(title=TITLE).first()
     if event is not None:
-        return event, event.sessions.get()
+        return event, event.sessions.get(title="Kveld 1"), event.sessions.get(title="Kveld 2")
     starts_at = clock.now() - dt.timedelta(hours=1)
     event = factories.EventFactory(
         title=TITLE,
         centres=[site.centre],
         starts_at=starts_at,
-        ends_at=starts_at + dt.timedelta(hours=3),
+        ends_at=starts_at + dt.timedelta(days=7, hours=3),
         capacity=3,
+        certificate_sessions=1,
     )
     session = Session.objects.create(
         event=event, title="Kveld 1", starts_at=starts_at, ends_at=starts_at + dt.timedelta(hours=3)
+    )
+    later = Session.objects.create(
+        event=event,
+        title="Kveld 2",
+        starts_at=starts_at + dt.timedelta(days=7),
+        ends_at=starts_at + dt.timedelta(days=7, hours=3),
     )
     need = Question.objects.create(event=event, label="Tilrettelegging", kind="text", is_special_need=True)
     diet = Question.objects.create(event=event, label="Mat", kind="text")
@@ -53,11 +60,11 @@ def _course(site):
     add(site.board, 3, status="offered", offer_expires_at=starts_at, organisation=site.organisation)
     add(site.contact, 4, status="waiting", organisation=site.organisation)
     add(site.newcomer, 5, status="cancelled", cancelled_at=base)
-    return event, session
+    return event, session, later
 
 
 def _organiser_pages(site) -> list[Page]:
-    event, session = _course(site)
+    event, session, later = _course(site)
     return [
         *_pages(
             ("events:staff_registrations", [event.pk]),
@@ -69,7 +76,9 @@ def _organiser_pages(site) -> list[Page]:
         ),
         Page(reverse("events:staff_capacity", args=[event.pk]), submit_empty=True),
         Page(reverse("events:staff_register", args=[event.pk]), submit_empty=True),
-        Page(reverse("events:attendance", args=[event.pk, session.pk]), submit_empty=True),
+        *_pages(("events:attendance", [event.pk, later.pk])),
+        # Nobody is marked for the second evening yet, so sending it as it is asks to mark someone.
+        Page(reverse("events:attendance", args=[event.pk, later.pk]), submit_empty=True),
     ]
 
 
@@ -77,6 +86,6 @@ def pages(role: str, site) -> list:
     if role in {"adviser", "lead", "coordinator"}:
         return _organiser_pages(site)
     if role in {"contact", "member", "person", "partner"}:
-        event, _session = _course(site)
+        event, _session, _later = _course(site)
         return _pages(("events:staff_registrations", [event.pk]), status=403)
     return []
