@@ -1,7 +1,8 @@
 """Writes for events: register, cancel, offers from the waiting list, capacity changes.
 
 Each function is one use case in one durable transaction, writes its audit entries and
-raises `RuleViolation` (with a stable code) when a rule says no. No e-mail is sent yet.
+raises `RuleViolation` (with a stable code) when a rule says no. E-mails about each change
+go out after commit (`notices.send_on_commit`).
 
 Locking discipline (lock, recount, write), the same on SQLite and PostgreSQL:
 - Every write that can change how many places are held first locks the event row
@@ -26,7 +27,7 @@ from batteriet.centres import permissions as centre_permissions
 from batteriet.core import audit
 from batteriet.core import time as clock
 from batteriet.core.errors import RuleViolation
-from batteriet.events import permissions, rules, selectors
+from batteriet.events import notices, permissions, rules, selectors
 from batteriet.events.models import Audience, Event, Registration, RegistrationStatus
 from batteriet.organisations import permissions as organisation_permissions
 from batteriet.organisations.models import Membership, Organisation, OrganisationStatus
@@ -115,6 +116,12 @@ def registration_create(
             raise _duplicate() from error
         for registration in registrations:
             _record(actor, registration, "created")
+        placed = [each for each in registrations if each.status == RegistrationStatus.CONFIRMED]
+        waiting = [each for each in registrations if each.status == RegistrationStatus.WAITING]
+        if placed:
+            notices.send_on_commit(placed[0], notices.Notice.REGISTERED, also=placed[1:])
+        if waiting:
+            notices.send_on_commit(waiting[0], notices.Notice.WAITING, also=waiting[1:])
     return registrations
 
 
@@ -130,6 +137,7 @@ def registration_cancel(*, actor: User, registration: Registration) -> Registrat
             raise _wrong_state()
         held_a_place = registration.status in RegistrationStatus.holding_a_place()
         _set_status(actor, registration, RegistrationStatus.CANCELLED, "cancelled", now=now)
+        notices.send_on_commit(registration, notices.Notice.CANCELLED)
         if held_a_place:
             _offer_next(event, now=now)
     return registration
@@ -149,6 +157,7 @@ def registration_offer_accept(*, actor: User, registration: Registration) -> Reg
                 raise _wrong_state()
             registration.offer_expires_at = None
             _set_status(actor, registration, RegistrationStatus.CONFIRMED, "offer_accepted", now=now)
+            notices.send_on_commit(registration, notices.Notice.REGISTERED)
     if expired:
         raise _offer_expired()
     return registration
@@ -166,6 +175,7 @@ def registration_offer_decline(*, actor: User, registration: Registration) -> Re
         if registration.status != RegistrationStatus.OFFERED:
             raise _wrong_state()
         _set_status(actor, registration, RegistrationStatus.CANCELLED, "offer_declined", now=now)
+        notices.send_on_commit(registration, notices.Notice.CANCELLED)
         _offer_next(event, now=now)
     return registration
 
@@ -238,6 +248,7 @@ def _offer_next(event: Event, *, now: dt.datetime) -> list[Registration]:
             registration.offer_expires_at = deadline
             _set_status(None, registration, RegistrationStatus.OFFERED, "offered", now=now)
             offered.append(registration)
+        notices.send_on_commit(group[0], notices.Notice.OFFERED, also=group[1:])
 
 
 def _expire_due_offers(event: Event, *, now: dt.datetime) -> int:
@@ -249,6 +260,7 @@ def _expire_due_offers(event: Event, *, now: dt.datetime) -> int:
     )
     for registration in due:
         _set_status(None, registration, RegistrationStatus.EXPIRED, "offer_expired", now=now)
+    notices.send_groups_on_commit(due, notices.Notice.OFFER_EXPIRED)
     if due:
         _offer_next(event, now=now)
     return len(due)
