@@ -2,6 +2,10 @@
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
+
+from batteriet.core.errors import RuleViolation
+
 MIN_ANSWERS_SHOWN = 5
 
 
@@ -27,3 +31,32 @@ def summary(*, n: int, hope: float | None, difference: float | None, capable: fl
 
 def _round(value: float | None) -> float | None:
     return None if value is None else round(float(value), 1)
+
+
+def is_shown(n: int) -> bool:
+    """Whether figures and texts from `n` answers may be shown."""
+    return n >= MIN_ANSWERS_SHOWN
+
+
+def check_scores(scores: dict[str, int], names: list[str]) -> None:
+    """Every statement answered with a whole number from 1 to 5."""
+    for name in names:
+        value = scores.get(name)
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
+            raise RuleViolation(
+                code="evaluation_score", message=_("Choose a number from 1 to 5."), field=name
+            )
+
+
+def check_text(value: str, *, field: str, max_length: int) -> None:
+    """Free text that every database can store and that is not too long."""
+    if "\x00" in value:
+        raise RuleViolation(
+            code="evaluation_text_invalid", message=_("Remove the invisible special character."), field=field
+        )
+    if len(value) > max_length:
+        raise RuleViolation(
+            code="evaluation_text_too_long",
+            message=_("Write at most %(count)d characters.") % {"count": max_length},
+            field=field,
+        )

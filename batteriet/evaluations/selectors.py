@@ -1,8 +1,9 @@
 """Summaries of battery-effect answers, for any queryset of a `BatteryEffect` model."""
 
-from django.db.models import Avg, Count, QuerySet
+from django.db.models import Avg, Count, Q, QuerySet
 
 from batteriet.evaluations import rules
+from batteriet.evaluations.models import SCALE, STATEMENTS
 
 
 def summarise(answers: QuerySet) -> rules.Summary:
@@ -33,3 +34,19 @@ def summarise_by(answers: QuerySet, *fields: str) -> list[tuple[dict, rules.Summ
             )
         )
     return result
+
+
+def distribution(answers: QuerySet) -> dict[str, list[int]]:
+    """One query: how many answered 1, 2, 3, 4 and 5 to each statement.
+
+    Callers show it only when `rules.is_shown(n)`: a distribution of few answers tells
+    who said what as surely as the answers themselves.
+    """
+    counts = answers.order_by().aggregate(
+        **{
+            f"{name}_{value}": Count("pk", filter=Q(**{name: value}))
+            for name, _statement in STATEMENTS
+            for value in SCALE
+        }
+    )
+    return {name: [counts[f"{name}_{value}"] for value in SCALE] for name, _statement in STATEMENTS}

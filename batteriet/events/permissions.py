@@ -112,6 +112,7 @@ def get_event_for_view(user, pk: int) -> Event:
         raise Http404
     return event
 
+
 # --- Loaders for the registration pages -------------------------------------------------
 def get_event_for_registration(user, pk: int) -> Event:
     """A published event the user may see, or 404."""
@@ -140,3 +141,16 @@ def may_see_special_needs(user, registration: Registration) -> bool:
     """Only the person themself and the organisers see (and change) special-need answers."""
     return user.pk == registration.person_id or is_organiser(user, registration.event)
 
+
+# --- Loader for the evaluation results ----------------------------------------------------
+def get_event_for_evaluation_results(user, pk: int) -> Event:
+    """An event whose evaluation the user may see: 403 for non-staff, 404 unless organiser."""
+    from django.core.exceptions import PermissionDenied
+    from django.http import Http404
+
+    if not user.has_perm("centres.view_staff_pages"):
+        raise PermissionDenied
+    event = Event.objects.prefetch_related("centres").filter(pk=pk).first()
+    if event is None or not user.has_perm("events.manage_event", event):
+        raise Http404
+    return event

@@ -1,0 +1,258 @@
+"""The anonymous "battery effect" evaluation of an event: invitations, answers, own questions.
+
+Anonymity: an `EvaluationTicket` knows who was invited and whether the ticket is spent;
+an `Evaluation` knows only the event and the day. Nothing links one to the other: the
+ticket keeps no time of use, the answer keeps no person, registration, ticket, time of
+day or address, and answering writes no audit entry.
+"""
+
+import datetime as dt
+import hashlib
+import secrets
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+from django_tasks import task
+
+from batteriet.accounts.models import User
+from batteriet.core import audit, mail
+from batteriet.core import time as clock
+from batteriet.core.errors import RuleViolation
+from batteriet.evaluations import rules as evaluation_rules
+from batteriet.evaluations.forms import FREE_TEXT_MAX
+from batteriet.evaluations.models import STATEMENTS
+from batteriet.events import permissions
+from batteriet.events import services as event_services
+from batteriet.events.models import (
+    Attendance,
+    Evaluation,
+    EvaluationAnswer,
+    EvaluationQuestion,
+    EvaluationTicket,
+    Event,
+    Registration,
+    RegistrationStatus,
+)
+
+# Invitations go out for events that ended at most this long ago.
+INVITE_WITHIN = dt.timedelta(days=14)
+ANSWER_MAX = 2000
+QUESTION_MAX = 300
+MAX_QUESTIONS = 10
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+# --- Invitations --------------------------------------------------------------------------
+def invitations_send(now: dt.datetime | None = None) -> int:
+    """Give everyone who came to an event that ended in the last 14 days one ticket, and
+    send it by e-mail after commit. Returns how many were sent; safe to run again.
+
+    Who came: registrations marked as attended in any session, or, when nobody's
+    attendance was marked for the event at all, every confirmed registration. Only
+    people with an account (an e-mail address) get one.
+    """
+    now = now or clock.now()
+    event_ids = list(
+        Event.objects.filter(ends_at__lte=now, ends_at__gt=now - INVITE_WITHIN)
+        .filter(Exists(_invitees(OuterRef("pk"))))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    sent = 0
+    for event_id in event_ids:
+        sent += _invite_for_event(event_id, now=now)
+    return sent
+
+
+def _invitees(event_ref) -> QuerySet[Registration]:
+    """Registrations of the event that came and have no ticket yet."""
+    marked = Attendance.objects.filter(registration__event=OuterRef("event"))
+    attended = Attendance.objects.filter(registration=OuterRef("pk"), attended=True)
+    return Registration.objects.filter(
+        Q(Exists(attended)) | Q(~Exists(marked), status=RegistrationStatus.CONFIRMED),
+        event=event_ref,
+        person__isnull=False,
+        evaluation_ticket__isnull=True,
+    )
+
+
+def _invite_for_event(event_id: int, *, now: dt.datetime) -> int:
+    """One event in one transaction under its lock, so parallel runs invite each person once."""
+    with transaction.atomic(durable=True):
+        event = event_services._locked_event(event_id)
+        registrations = list(_invitees(event.pk).order_by("pk"))
+        for registration in registrations:
+            token = secrets.token_urlsafe(32)
+            EvaluationTicket.objects.create(
+                registration=registration, token_hash=token_hash(token), sent_at=now
+            )
+            _send_on_commit(registration.pk, token)
+        if registrations:
+            audit.record(
+                actor=None,
+                action="event.evaluation_invitations_sent",
+                obj=event,
+                scope=audit.scope_for(event),
+                changes={"invited": len(registrations)},
+            )
+    return len(registrations)
+
+
+def _send_on_commit(registration_id: int, token: str) -> None:
+    transaction.on_commit(
+        lambda: send_evaluation_invitation.enqueue(registration_id=registration_id, token=token)
+    )
+
+
+@task()
+def send_evaluation_invitation(*, registration_id: int, token: str) -> None:
+    """The invitation to answer, in the person's language. Only the ticket's hash is stored;
+    the link exists only in this e-mail."""
+    registration = Registration.objects.select_related("event", "person").filter(pk=registration_id).first()
+    if registration is None or registration.person is None or not registration.person.email:
+        return
+    person = registration.person
+    with translation.override(person.language):
+        mail.send_templated(
+            to=[person.email],
+            template="events/email/evaluation_invitation",
+            context={
+                "event": registration.event,
+                "person": person,
+                "url": reverse("events:evaluate", args=[token]),
+            },
+            language=person.language,
+        )
+
+
+# --- Answering ----------------------------------------------------------------------------
+def ticket_for_token(token: str) -> EvaluationTicket | None:
+    """The ticket a link belongs to (spent or not), or None for a link that never was."""
+    if not token or len(token) > 200:
+        return None
+    return (
+        EvaluationTicket.objects.select_related("registration__event")
+        .filter(token_hash=token_hash(token))
+        .first()
+    )
+
+
+def evaluation_submit(
+    *, token: str, scores: dict[str, int], free_text: str, answers: dict[int, str]
+) -> Evaluation:
+    """Store one anonymous answer and spend the ticket, in one transaction.
+
+    `answers` maps the event's own question ids to what was written; empty ones are left
+    out. Nothing about who answered is stored: no audit entry, no address, only the day.
+    """
+    names = [name for name, _statement in STATEMENTS]
+    evaluation_rules.check_scores(scores, names)
+    evaluation_rules.check_text(free_text, field="free_text", max_length=FREE_TEXT_MAX)
+    for question_id, value in answers.items():
+        evaluation_rules.check_text(value, field=f"question_{question_id}", max_length=ANSWER_MAX)
+    with transaction.atomic(durable=True):
+        ticket = (
+            EvaluationTicket.objects.select_for_update()
+            .filter(token_hash=token_hash(token), is_spent=False)
+            .select_related("registration")
+            .first()
+            if token and len(token) <= 200
+            else None
+        )
+        if ticket is None:
+            raise link_used()
+        event_id = ticket.registration.event_id
+        questions = set(
+            EvaluationQuestion.objects.filter(event_id=event_id, pk__in=list(answers)).values_list(
+                "pk", flat=True
+            )
+        )
+        if set(answers) - questions:
+            raise RuleViolation(
+                code="evaluation_question_unknown",
+                message=_("A question has changed meanwhile. Reload the page and answer again."),
+            )
+        evaluation = Evaluation.objects.create(
+            event_id=event_id,
+            answered_on=clock.local_today(),
+            free_text=free_text.strip(),
+            **{name: scores[name] for name in names},
+        )
+        EvaluationAnswer.objects.bulk_create(
+            EvaluationAnswer(evaluation=evaluation, question_id=question_id, value=value.strip())
+            for question_id, value in sorted(answers.items())
+            if value.strip()
+        )
+        ticket.is_spent = True
+        ticket.save(update_fields=["is_spent"])
+    return evaluation
+
+
+def link_used() -> RuleViolation:
+    return RuleViolation(
+        code="evaluation_link_used", message=_("This link has already been used or is not valid.")
+    )
+
+
+# --- The event's own questions ------------------------------------------------------------
+def evaluation_question_add(*, actor: User, event: Event, label: str) -> EvaluationQuestion:
+    """Add a question of the event's own, asked after the three statements."""
+    label = label.strip()
+    if not label:
+        raise RuleViolation(code="evaluation_question_empty", message=_("Write the question."), field="label")
+    evaluation_rules.check_text(label, field="label", max_length=QUESTION_MAX)
+    with transaction.atomic(durable=True):
+        event = event_services._locked_event(event.pk)
+        _check_may_change_questions(actor, event)
+        existing = list(EvaluationQuestion.objects.filter(event=event).values_list("position", flat=True))
+        if len(existing) >= MAX_QUESTIONS:
+            raise RuleViolation(
+                code="evaluation_questions_too_many",
+                message=_("An evaluation can have at most %(count)d questions of its own.")
+                % {"count": MAX_QUESTIONS},
+                field="label",
+            )
+        question = EvaluationQuestion.objects.create(
+            event=event, label=label, position=max(existing, default=0) + 1
+        )
+        audit.record(
+            actor=actor,
+            action="event.evaluation_question_add",
+            obj=question,
+            scope=audit.scope_for(event),
+            changes={"event": event.pk, "label": label},
+        )
+    return question
+
+
+def evaluation_question_remove(*, actor: User, question: EvaluationQuestion) -> None:
+    with transaction.atomic(durable=True):
+        event = event_services._locked_event(question.event_id)
+        _check_may_change_questions(actor, event)
+        question = EvaluationQuestion.objects.filter(pk=question.pk, event=event).first()
+        if question is None:
+            return
+        audit.record(
+            actor=actor,
+            action="event.evaluation_question_remove",
+            obj=question,
+            scope=audit.scope_for(event),
+            changes={"event": event.pk, "label": question.label},
+        )
+        question.delete()
+
+
+def _check_may_change_questions(actor: User, event: Event) -> None:
+    if not permissions.is_organiser(actor, event):
+        raise RuleViolation(code="not_allowed", message=_("You are not allowed to do this."))
+    if EvaluationTicket.objects.filter(registration__event=event).exists():
+        raise RuleViolation(
+            code="evaluation_questions_locked",
+            message=_("The invitations to the evaluation are sent, so the questions can no longer change."),
+        )
