@@ -199,7 +199,6 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "centres": list(event.centres.all()),
             "partners": list(selectors.partners(event)),
             "days": days,
-            "has_tracks": any(session.track for session in sessions),
             "registration": registration,
             "why_not": "" if registration else _why_not(request.user, event, event.registration_state),
             "is_organiser": permissions.is_organiser(request.user, event),

@@ -440,6 +440,17 @@ def test_unpublished_events_are_found_only_by_their_organisers(client, oslo, ber
     response = client.get(_detail(event))
     assert response.status_code == 200
     assert "Not published" in response.content.decode()
+    assert reverse("events:staff_edit", args=[event.pk]) in response.content.decode()
+
+
+def test_only_organisers_get_the_link_to_edit(client, oslo, bergen):
+    event = factories.EventFactory(centres=[oslo])
+    edit = reverse("events:staff_edit", args=[event.pk])
+    assert edit not in client.get(_detail(event)).content.decode()
+    client.force_login(factories.staff(bergen))
+    assert edit not in client.get(_detail(event)).content.decode()
+    client.force_login(factories.staff(oslo, StaffRole.LEAD))
+    assert edit in client.get(_detail(event)).content.decode()
 
 
 def test_staff_gatherings_are_not_found_by_others(client, oslo):
