@@ -4,9 +4,10 @@ a waiting list and a past course with attendance marked.
 Runs after the centres, people and organisations exist, outside their transaction: the
 registrations go through `events.services.registration_create`, each in its own
 transaction, so they obey every rule (places, waiting list, who may register whom).
-Events, their sessions and partner roles are written here, each event in one transaction
-with an audit entry. The past course's registrations and attendance are written directly,
-as no service registers for an event that has already happened.
+Events, their programme, partner roles and questions go through the staff's services
+(`events.services.manage`), and attendance through `attendance_mark`. Only the past
+course's registrations are written directly (with audit entries), as no service registers
+for an event that has already happened.
 
 Each event is found by its title: an event that already exists is left as it is, so
 running `seed_demo` again adds nothing.
@@ -25,20 +26,17 @@ from batteriet.core import time as clock
 from batteriet.demo import data as demo
 from batteriet.events import services
 from batteriet.events.models import (
-    Attendance,
     Audience,
     Event,
     EventKind,
     Language,
-    Partner,
     PartnerRole,
     PlaceKind,
-    Question,
     QuestionKind,
     Registration,
     RegistrationStatus,
-    Session,
 )
+from batteriet.events.services import attendance, manage
 from batteriet.organisations.models import Organisation
 
 NORWAY = holidays.country_holidays("NO")
@@ -206,9 +204,9 @@ def _plan():
                 sessions=[SessionSeed("Fattigdomshøring", _at(hearing, 12), _at(hearing, 15))],
                 partners=[
                     ("Aleneforeldreforeningen", PartnerRole.CHAIR),
-                    ("Leieboerforeningen", PartnerRole.SPEAKERS),
-                    ("Aleneforeldreforeningen", PartnerRole.CULTURE),
-                    ("Leieboerforeningen", PartnerRole.RIGGING),
+                    ("Stiftelsen Rettferd for taperne", PartnerRole.SPEAKERS),
+                    ("Bydelsmødrene", PartnerRole.CULTURE),
+                    ("Aleneforeldreforeningen", PartnerRole.RIGGING),
                     ("Velferdsalliansen", PartnerRole.MEDIA),
                 ],
             ),
@@ -287,52 +285,49 @@ def _plan():
 
 # --- Making an event ----------------------------------------------------------------------
 def _create(seed: EventSeed) -> Event:
+    """Through the staff's own services: the event, its programme, partners and a question."""
     centres = list(Centre.objects.filter(slug__in=seed.centres))
     creator = _creator(centres)
     starts_at = min(session.starts_at for session in seed.sessions)
     ends_at = max(session.ends_at for session in seed.sessions)
-    with transaction.atomic():
-        event = Event(
+    event = manage.event_create(
+        actor=creator,
+        data=manage.EventData(
             kind=seed.kind,
             title=seed.title,
-            description=seed.description,
+            centres=centres,
             audience=seed.audience,
             starts_at=starts_at,
             ends_at=ends_at,
             place_kind=seed.place_kind,
+            description=seed.description,
+            language=seed.language,
             venue=seed.venue,
             online_link=seed.online_link,
             capacity=seed.capacity,
-            language=seed.language,
             registration_closes_at=(
                 starts_at - dt.timedelta(days=seed.closes_days_before) if seed.closes_days_before else None
             ),
             certificate_sessions=seed.certificate_sessions,
             is_published=True,
-            created_by=creator,
+        ),
+    )
+    # The event comes with one session covering it: it becomes the first of the programme.
+    first, *others = [manage.SessionData(**item.__dict__) for item in seed.sessions]
+    manage.session_update(actor=creator, session=event.sessions.get(), data=first)
+    for data in others:
+        manage.session_add(actor=creator, event=event, data=data)
+    for name, role in seed.partners:
+        manage.partner_add(
+            actor=creator, event=event, organisation=Organisation.objects.get(name=name), role=role
         )
-        event.full_clean()
-        event.save()
-        event.centres.set(centres)
-        for item in seed.sessions:
-            session = Session(event=event, **item.__dict__)
-            session.full_clean()
-            session.save()
-        for name, role in seed.partners:
-            Partner.objects.create(event=event, organisation=Organisation.objects.get(name=name), role=role)
-        if seed.kind == EventKind.COURSE:
-            Question.objects.create(
-                event=event,
-                label="Har du behov for tilrettelegging (for eksempel tolk eller trinnfri adkomst)?",
-                kind=QuestionKind.TEXT,
-                is_special_need=True,
-            )
-        audit.record(
+    if seed.kind == EventKind.COURSE:
+        manage.question_add(
             actor=creator,
-            action="event.created",
-            obj=event,
-            scope=audit.scope_for(event),
-            changes={"title": event.title, "kind": event.kind, "capacity": event.capacity},
+            event=event,
+            label="Har du behov for tilrettelegging (for eksempel tolk eller trinnfri adkomst)?",
+            kind=QuestionKind.TEXT,
+            is_special_need=True,
         )
     return event
 
@@ -392,13 +387,12 @@ def _register_for_batterisamling(event: Event) -> int:
 
 
 def _attendance_for_past_course(event: Event) -> int:
-    """Six came; one missed the second evening. Written directly: the course is over."""
+    """Six came; one missed the second evening. The registrations are written directly, as
+    no service registers for a course that is over; the adviser marks attendance."""
     adviser = User.objects.get(email="radgiver.oslo@batteriet.example")
     wayback = Organisation.objects.get(name="Wayback")
     people = [(_user(demo.CONTACT), wayback), (_user(demo.BOARD_MEMBER), wayback)]
     people += [(User.objects.get(email="amina.yusuf@epost.example"), None)]
-    sessions = list(event.sessions.order_by("starts_at"))
-    added = 0
     with transaction.atomic():
         registrations = [
             Registration.objects.create(
@@ -422,7 +416,6 @@ def _attendance_for_past_course(event: Event) -> int:
             for index, name in enumerate(WALK_INS[:3])
         ]
         for registration in registrations:
-            added += 1
             audit.record(
                 actor=registration.registered_by,
                 action="registration.created",
@@ -430,14 +423,13 @@ def _attendance_for_past_course(event: Event) -> int:
                 scope=audit.scope_for(event),
                 changes={"status": registration.status},
             )
-        for number, session in enumerate(sessions):
-            for index, registration in enumerate(registrations):
-                missed = number == 1 and index == len(registrations) - 1
-                Attendance.objects.create(
-                    registration=registration, session=session, attended=not missed, marked_by=adviser
-                )
-                added += 1
-    return added
+    marked = 0
+    for number, session in enumerate(event.sessions.order_by("starts_at")):
+        marks = {registration.pk: True for registration in registrations}
+        if number == 1:
+            marks[registrations[-1].pk] = False
+        marked += len(attendance.attendance_mark(actor=adviser, session=session, marks=marks))
+    return len(registrations) + marked
 
 
 def _no_registrations(event: Event) -> int:
