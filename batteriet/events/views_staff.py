@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -173,17 +174,29 @@ def attendance(request: HttpRequest, pk: int, session_pk: int) -> HttpResponse:
     form = forms_staff.AttendanceForm(
         posted_data(request), registrations=registrations, marks=selectors_staff.attendance_marks(session)
     )
+    saved = False
     if request.method == "POST" and form.is_valid():
         try:
             attendance_services.attendance_mark(actor=request.user, session=session, marks=form.marks())
         except RuleViolation as violation:
             form.add_rule_violation(violation)
         else:
-            messages.success(request, _("Attendance is saved."))
-            return redirect("events:attendance", pk=session.event_id, session_pk=session.pk)
-    return render(
-        request, "events/staff_attendance.html", {"event": session.event, "session": session, "form": form}
-    )
+            saved = True
+    is_htmx = request.method == "POST" and request.headers.get("HX-Request") == "true"
+    if is_htmx:
+        # One row changed with JavaScript on: answer with the row's status line only.
+        response = render(request, "events/staff_attendance_status.html", {"form": form, "saved": saved})
+    elif saved:
+        messages.success(request, _("Attendance is saved."))
+        return redirect("events:attendance", pk=session.event_id, session_pk=session.pk)
+    else:
+        response = render(
+            request,
+            "events/staff_attendance.html",
+            {"event": session.event, "session": session, "form": form},
+        )
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @require_safe

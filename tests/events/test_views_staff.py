@@ -521,3 +521,32 @@ def test_certificate_list_for_something_else_than_a_course(staff_client, centre)
     response = staff_client.get(_url("staff_certificates", seminar.pk))
     assert response.status_code == 200
     assert _url("certificate", 1) not in response.content.decode()
+
+
+def test_with_javascript_a_changed_row_is_saved_at_once(staff_client, today_course):
+    event, session = today_course
+    registration = factories.registration_row(event, factories.UserFactory())
+
+    response = staff_client.post(
+        _url("attendance", event.pk, session.pk), {f"r{registration.pk}": "came"}, HTTP_HX_REQUEST="true"
+    )
+
+    assert response.status_code == 200
+    assert response.content.decode().strip() == "Saved"
+    assert "HX-Request" in response["Vary"]
+    assert Attendance.objects.get().attended is True
+
+
+def test_with_javascript_a_refused_row_says_why(staff_client, event):
+    registration = factories.registration_row(event, factories.UserFactory())
+    before = _stored()
+
+    response = staff_client.post(
+        _url("attendance", event.pk, event.sessions.get().pk),
+        {f"r{registration.pk}": "came"},
+        HTTP_HX_REQUEST="true",
+    )
+
+    assert response.status_code == 200
+    assert "Attendance can be marked from the day of the session." in response.content.decode()
+    assert _stored() == before
