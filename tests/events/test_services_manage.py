@@ -415,3 +415,30 @@ def test_sessions_keep_the_data_given(adviser, event, day):
     )
     stored = Session.objects.get(pk=added.pk)
     assert (stored.speakers, stored.description) == ("Kari", "Om styret")
+
+
+# --- Under real concurrency (run on SQLite and on PostgreSQL) ------------------------------
+@pytest.mark.django_db(transaction=True)
+def test_parallel_events_in_one_room_get_it_once():
+    from tests.events.test_concurrency import run_in_parallel
+
+    factories.reference_data()
+    centre = factories.CentreFactory(slug="trondheim")
+    room = factories.ResourceFactory.bookable_now(centre=centre, name="Storsalen")
+    day = factories.bookable_day()
+    people = [factories.staff(centre) for _ in range(6)]
+
+    def create(person, index):
+        def job():
+            return services.event_create(
+                actor=person, data=in_room(centre, day, room, title=f"Kurs {index}")
+            ).pk
+
+        return job
+
+    outcomes = run_in_parallel([create(person, index) for index, person in enumerate(people)])
+    created = [outcome for outcome in outcomes if isinstance(outcome, int)]
+    assert len(created) == 1
+    assert sorted(outcome for outcome in outcomes if not isinstance(outcome, int)) == ["event_room_taken"] * 5
+    assert Event.objects.count() == 1
+    assert Booking.objects.filter(resource=room, status__in=BookingStatus.blocking()).count() == 1

@@ -110,6 +110,8 @@ def test_the_list_shows_coming_and_past_events_with_places_and_waiting(staff_cli
     assert response.context["coming"][0].waiting == 1
     assert reverse("events:staff_edit", args=[coming.pk]) in page
     assert reverse("events:staff_edit", args=[other.pk]) not in page
+    assert reverse("events:staff_registrations", args=[coming.pk]) in page
+    assert reverse("events:staff_questions", args=[coming.pk]) in page
 
 
 def test_the_list_needs_the_same_queries_for_many_events(staff_client, centre, django_assert_max_num_queries):
