@@ -170,4 +170,23 @@ def test_the_command_runs_every_job_and_prints_counts(centre, mailoutbox, django
     assert lines.count("Reminders queued: 0.") == 1
     assert "Special needs deleted: 1 answers and 1 consents for 1 events." in lines
     assert lines.count("Offers not accepted in time, passed on: 0.") == 2
+    assert lines.count("Evaluation invitations queued: 0.") == 2
+    assert len(mailoutbox) == 1
+
+
+@pytest.mark.django_db
+def test_the_command_sends_the_evaluation_once_after_the_event(
+    centre, mailoutbox, django_capture_on_commit_callbacks
+):
+    ended = _event(centre, dt.timedelta(days=-2))
+    _registered(ended)
+    output = io.StringIO()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("event_jobs", stdout=output)
+        call_command("event_jobs", stdout=output)
+
+    lines = output.getvalue().splitlines()
+    assert lines.count("Evaluation invitations queued: 1.") == 1
+    assert lines.count("Evaluation invitations queued: 0.") == 1
     assert len(mailoutbox) == 1

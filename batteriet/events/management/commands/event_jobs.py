@@ -4,6 +4,7 @@
 
 It passes offered places not accepted in time to the next in line, queues the reminders
 for events that start within two days (the e-mails are sent by the task worker), and
+sends the anonymous evaluation to those who came to an event that has ended, and
 deletes the answers to special-need questions 30 days after an event. Every job marks
 what it has done, so running the command again, or twice at once, does nothing twice.
 """
@@ -11,17 +12,22 @@ what it has done, so running the command again, or twice at once, does nothing t
 from django.core.management.base import BaseCommand
 
 from batteriet.events import services
-from batteriet.events.services import jobs
+from batteriet.events.services import evaluation, jobs
 
 
 class Command(BaseCommand):
-    help = "Pass on offers not accepted in time, send event reminders and delete old special needs."
+    help = (
+        "Pass on offers not accepted in time, send event reminders and evaluations, "
+        "and delete old special needs."
+    )
 
     def handle(self, *args, **options) -> None:
         expired = services.offers_expire()
         self.stdout.write(f"Offers not accepted in time, passed on: {expired}.")
         reminded = jobs.reminders_send()
         self.stdout.write(f"Reminders queued: {reminded}.")
+        invited = evaluation.invitations_send()
+        self.stdout.write(f"Evaluation invitations queued: {invited}.")
         deleted = jobs.special_needs_delete()
         self.stdout.write(
             f"Special needs deleted: {deleted.answers} answers and {deleted.consents} consents "
