@@ -336,3 +336,11 @@ def test_the_summary_needs_the_same_queries_for_many_events(
             helpers.answers(helpers.ended_event(centre, kind=kind), 5)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(SUMMARY)
+
+
+def test_strange_links_are_not_found_and_never_fail(client, event):
+    helpers.ticket(event)
+    for path in ("/evaluering/%00/", "/evaluering/a%00b/", "/evaluering/%3Cscript%3E/"):
+        assert client.get(path).status_code == 404
+        assert client.post(path, VALID).status_code == 404
+    assert not Evaluation.objects.exists()
