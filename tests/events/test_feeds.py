@@ -74,8 +74,16 @@ def test_a_centres_feed_has_only_its_events(client, oslo, bergen):
     }
 
 
-def test_an_unknown_centre_is_404(client):
-    assert client.get(reverse("events:feed_centre", args=["finnes-ikke"])).status_code == 404
+@pytest.mark.parametrize("slug", ["finnes-ikke", "x" * 20_000, "oslo-"])
+def test_an_unknown_centre_is_404(client, oslo, slug):
+    assert client.get(reverse("events:feed_centre", args=[slug])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "path", ["/arrangementer/%3Cscript%3E/kalender.ics", "/arrangementer/oslo%00/kalender.ics"]
+)
+def test_odd_addresses_are_404(client, oslo, path):
+    assert client.get(path).status_code == 404
 
 
 def test_each_event_says_what_when_and_where_with_a_link(client, oslo):
