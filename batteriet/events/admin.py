@@ -16,11 +16,21 @@ class EventAdmin(admin.ModelAdmin):
     list_filter = ["kind", "audience", "is_published"]
     search_fields = ["title"]
     inlines = [SessionInline]
+    # The number of places changes through the staff pages, which recount and offer freed places.
+    readonly_fields = ["capacity"]
 
 
 @admin.register(Registration)
 class RegistrationAdmin(admin.ModelAdmin):
     list_display = ["__str__", "status", "position_at", "offer_expires_at"]
     list_filter = ["status"]
-    raw_id_fields = ["event", "person", "registered_by", "organisation"]
-    readonly_fields = ["status", "position_at", "offer_expires_at", "group_key", "cancelled_at"]
+    raw_id_fields = ["registered_by", "organisation"]
+    readonly_fields = [
+        "event",
+        "person",
+        "status",
+        "position_at",
+        "offer_expires_at",
+        "group_key",
+        "cancelled_at",
+    ]

@@ -149,7 +149,7 @@ class RegisterForm(QuestionsMixin, AccessibleFormMixin, forms.Form):
                 required=False,
                 widget=forms.RadioSelect,
             )
-        self.registers_others = self.is_bound and self.data.get("who") == WHO_OTHERS
+        self.registers_others = "who" in self.fields and self.is_bound and self.data.get("who") == WHO_OTHERS
         self.add_questions(list(event.questions.all()), ask=not self.registers_others)
 
     def clean(self) -> dict:

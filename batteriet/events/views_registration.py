@@ -38,17 +38,30 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_rule_violation(violation)
         else:
             mine = next((r for r in registrations if r.person_id == request.user.pk), None)
-            if form.questions and mine is not None:
-                # The answers were checked by the form before anything was stored.
-                answer_services.answers_save(
-                    actor=request.user,
-                    registration=mine,
-                    answers=form.answer_values(),
-                    consent=form.consent_given(),
-                )
             messages.success(request, _registered_message(registrations, request.user))
+            if form.questions and mine is not None:
+                _save_answers_after_registering(request, mine, form)
             return redirect("events:registration", pk=(mine or registrations[0]).pk)
     return render(request, "events/registration_register.html", {"event": event, "form": form})
+
+
+def _save_answers_after_registering(request: HttpRequest, registration: Registration, form) -> None:
+    """The form checked the answers before the registration was stored; should the event
+    have changed in between (a question removed, the start passed), the place is kept and
+    the person is asked to answer again on the registration page."""
+    try:
+        answer_services.answers_save(
+            actor=request.user,
+            registration=registration,
+            answers=form.answer_values(),
+            consent=form.consent_given(),
+        )
+    except RuleViolation as violation:
+        messages.warning(
+            request,
+            _("Your answers could not be saved: %(reason)s Please answer again below.")
+            % {"reason": violation.message},
+        )
 
 
 @require_GET
@@ -186,6 +199,9 @@ def _detail(request: HttpRequest, registration: Registration, answers_form=None)
         "answers_form": answers_form,
         "can_cancel": active and not started,
         "confirmed": confirmed,
+        # The link to join is for the person with the place and the organisers, not for a
+        # contact or whoever registered them.
+        "show_link": confirmed and may_answer,
         "sessions": selectors_registration.sessions_to_choose(registration) if confirmed else [],
         "started": started,
         "is_self": registration.person_id == request.user.pk,

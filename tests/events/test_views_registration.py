@@ -488,3 +488,47 @@ def test_someone_elses_registration_is_not_found(client, event):
     ):
         assert client.post(reverse(name, args=[registration.pk])).status_code == 404
     assert Registration.objects.get().status == "confirmed"
+
+
+def test_required_questions_cannot_be_skipped_by_claiming_to_register_others(
+    client, event, questions, members
+):
+    person = members[0]  # a plain member: the form has no "who" field
+    client.force_login(person)
+    response = client.post(url(event), {"who": "others", "people": [str(members[1].pk)]})
+    assert response.status_code == 200
+    assert stored() == ([], [])
+
+
+def test_the_link_to_join_is_shown_to_the_person_not_to_their_contact(
+    client, centre, organisation, contact, members
+):
+    online = factories.EventFactory(
+        centres=[centre], place_kind="online", venue="", online_link="https://meet.example/abc"
+    )
+    person = members[0]
+    (registration,) = services.registration_create(actor=person, event=online, organisation=organisation)
+    page = reverse("events:registration", args=[registration.pk])
+
+    client.force_login(person)
+    assert "https://meet.example/abc" in client.get(page).content.decode()
+    client.force_login(contact)
+    response = client.get(page)
+    assert response.status_code == 200
+    assert "meet.example" not in response.content.decode()
+
+
+def test_answers_refused_after_registering_keep_the_place_and_say_so(client, event, questions, monkeypatch):
+    from batteriet.core.errors import RuleViolation
+    from batteriet.events.services import answers as answer_services
+
+    def refuse(**kwargs):
+        raise RuleViolation(code="event_started", message="The event has already started.")
+
+    monkeypatch.setattr(answer_services, "answers_save", refuse)
+    person = factories.UserFactory()
+    client.force_login(person)
+    response = client.post(url(event), {field(questions["size"]): "M"}, follow=True)
+    assert response.status_code == 200
+    assert Registration.objects.get(person=person).status == "confirmed"
+    assert "could not be saved" in response.content.decode()
