@@ -3,8 +3,10 @@
 Every registration keeps its UIDs (`event-registration-<pk>@<site host>`, and with
 `-session-<pk>` added when the event has several sessions), so a calendar app updates or
 removes the same entries when the registration changes. SEQUENCE is the number of audit
-entries the registration has, minus the one that created it: every service that changes
-a registration writes one, so the number only grows. The reminder changes nothing and
+entries the registration has, minus the one that created it, plus the number of changes
+organisers made to the event and its programme (`CALENDAR_CHANGES`): every service that
+changes a registration or an event writes one, so the number only grows, and a new time
+or place updates the entry already in the calendar. The reminder changes nothing and
 keeps the sequence.
 
 One VEVENT per session the person takes part in (parallel sessions with their own places
@@ -20,6 +22,7 @@ from enum import StrEnum
 import icalendar
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -49,13 +52,16 @@ def registration_url(registration: Registration) -> str:
     return f"{settings.SITE_URL}{reverse('events:registration', args=[registration.pk])}"
 
 
+# Audit actions of changes to an event that can change what its calendar entries say.
+CALENDAR_CHANGES = ["event.changed", "event.session_added", "event.session_changed", "event.session_deleted"]
+
+
 def sequence(registration: Registration) -> int:
-    entries = AuditEntry.objects.filter(
-        scope=f"event:{registration.event_id}",
-        content_type=ContentType.objects.get_for_model(Registration),
-        object_id=str(registration.pk),
-    ).count()
-    return max(entries - 1, 0)
+    entries = AuditEntry.objects.filter(scope=f"event:{registration.event_id}").filter(
+        Q(content_type=ContentType.objects.get_for_model(Registration), object_id=str(registration.pk))
+        | Q(action__in=CALENDAR_CHANGES)
+    )
+    return max(entries.count() - 1, 0)
 
 
 def sessions_for(registration: Registration) -> list[Session]:

@@ -11,6 +11,11 @@ Who gets what (decided in `tasks.py` when the e-mail is sent):
   listing everyone the change concerns; organisers who registered someone by phone or at
   the door are not told about their own work;
 - registrations by name only (no account) get nothing: the organisers phone them.
+
+When organisers change an event's time or place, everyone with a place or an offer gets
+`CHANGED` (one task for them all: each person their own e-mail, with an updated
+invitation for those with a place). Changes of single sessions send nothing, but the
+invitations sent later carry the new programme.
 """
 
 from collections.abc import Iterable
@@ -28,11 +33,13 @@ class Notice(StrEnum):
     OFFER_EXPIRED = "offer_expired"  # the offer was not accepted in time
     CANCELLED = "cancelled"  # the registration is cancelled (or the offer declined)
     REMINDER = "reminder"  # two days before the start
+    CHANGED = "changed"  # the event's time or place has changed (to those with a place or an offer)
 
     @property
     def tells_the_registrant(self) -> bool:
-        """The reminder goes only to the people coming, never to whoever registered them."""
-        return self != Notice.REMINDER
+        """The reminder and the news of a new time or place go only to the people coming,
+        never to whoever registered them."""
+        return self not in {Notice.REMINDER, Notice.CHANGED}
 
 
 def send_on_commit(registration: Registration, notice: Notice, *, also: Iterable[Registration] = ()) -> None:

@@ -3,6 +3,7 @@
 import datetime as dt
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from batteriet.core.errors import RuleViolation
 
@@ -277,11 +278,33 @@ def check_session(
         )
 
 
-def check_session_delete(*, sessions_left: int) -> None:
+def check_session_delete(*, sessions_left: int, attendance_marked: int = 0, seats_taken: int = 0) -> None:
+    """A session goes only while nothing hangs on it: not the last one, no attendance
+    marked, and no one holding a place in it."""
     if sessions_left <= 1:
         raise RuleViolation(
             code="session_last",
             message=_("An event needs at least one session, so the last one cannot be deleted."),
+        )
+    if attendance_marked:
+        raise RuleViolation(
+            code="session_attendance_marked",
+            message=_(
+                "Attendance is already marked for this session, so it cannot be deleted. "
+                "Change its time or title instead."
+            ),
+        )
+    if seats_taken:
+        raise RuleViolation(
+            code="session_seats_taken",
+            message=ngettext_lazy(
+                "%(taken)s person has a place in this session, so it cannot be deleted. "
+                "Change the session instead, or cancel the place first.",
+                "%(taken)s people have a place in this session, so it cannot be deleted. "
+                "Change the session instead, or cancel their places first.",
+                "taken",
+            )
+            % {"taken": seats_taken},
         )
 
 

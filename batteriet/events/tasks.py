@@ -65,7 +65,7 @@ def _send(
     attachments = []
     method = None
     if not for_others:
-        if notice in {Notice.REGISTERED, Notice.REMINDER} and confirmed:
+        if notice in {Notice.REGISTERED, Notice.REMINDER, Notice.CHANGED} and confirmed:
             method = ics.Method.REQUEST
         elif notice == Notice.CANCELLED:
             method = ics.Method.CANCEL

@@ -3,12 +3,13 @@ questions people answer when they register, and partner organisations."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from batteriet.bookings.models import Resource
 from batteriet.centres import permissions as centre_permissions
 from batteriet.core import time as clock
 from batteriet.core.errors import RuleViolation
@@ -58,8 +59,21 @@ def _event_form(request: HttpRequest, event: Event | None = None) -> EventForm:
         posted_data(request),
         initial=EventForm.initial_for(event) if event is not None else {"offer_hold_hours": 24},
         centres=centre_permissions.centres_for_staff(user).order_by("name"),
-        rooms=loaders.rooms_for_staff(user),
+        rooms=_rooms(user, event),
         national=centre_permissions.is_national_coordinator(user),
+    )
+
+
+def _rooms(user, event: Event | None) -> QuerySet[Resource]:
+    """The rooms of the editor's centres, and the event's own room: a co-organiser from
+    another centre keeps it when they change something else."""
+    rooms = loaders.rooms_for_staff(user)
+    if event is None or event.room_id is None:
+        return rooms
+    return (
+        Resource.objects.filter(Q(pk__in=rooms.values("pk")) | Q(pk=event.room_id))
+        .select_related("centre")
+        .order_by("centre__name", "name")
     )
 
 

@@ -329,6 +329,208 @@ def test_every_notice_has_its_own_subject_and_links_to_the_registration(
         Notice.OFFER_EXPIRED: "gone to the next in line",
         Notice.CANCELLED: "Registration cancelled",
         Notice.REMINDER: "Reminder",
+        Notice.CHANGED: "has changed",
     }
     assert subjects[notice] in message.subject
     assert "\n" not in message.subject
+
+
+# --- A new time or place ------------------------------------------------------------------
+def _event_data(event, centre, **overrides):
+    from batteriet.events.services import manage
+
+    values = {
+        "kind": event.kind,
+        "title": event.title,
+        "centres": [centre],
+        "audience": event.audience,
+        "starts_at": event.starts_at,
+        "ends_at": event.ends_at,
+        "place_kind": event.place_kind,
+        "venue": event.venue,
+        "online_link": event.online_link,
+        "capacity": event.capacity,
+        "is_published": event.is_published,
+    }
+    values.update(overrides)
+    return manage.EventData(**values)
+
+
+def _change(capture, event, centre, **overrides):
+    from batteriet.events.services import manage
+
+    with capture(execute=True):
+        return manage.event_update(
+            actor=factories.staff(centre), event=event, data=_event_data(event, centre, **overrides)
+        )
+
+
+def test_a_new_time_tells_those_with_a_place_or_an_offer_with_an_updated_invitation(
+    centre, event, tuesday, organisation, mailoutbox, django_capture_on_commit_callbacks
+):
+    placed = factories.UserFactory(language="en")
+    register(django_capture_on_commit_callbacks, event, placed)
+    created = _invite(mailoutbox[0]).events[0]
+    contact = factories.member(organisation, MembershipRole.CONTACT)
+    member = factories.member(organisation, language="nb")
+    (offered,) = register(
+        django_capture_on_commit_callbacks, event, contact, people=[member], organisation=organisation
+    )
+    waiting_person, cancelled_person = factories.UserFactory(), factories.UserFactory()
+    register(django_capture_on_commit_callbacks, event, waiting_person)
+    factories.registration_row(event, cancelled_person, status=S.CANCELLED)
+    factories.registration_row(event, None, name="Uten Konto")
+    Registration.objects.filter(pk=offered.pk).update(
+        status=S.OFFERED, offer_expires_at=at(tuesday, 12) - dt.timedelta(days=2)
+    )
+    Registration.objects.filter(event=event).update(reminder_sent_at=clock.now())
+    mailoutbox.clear()
+
+    wednesday = tuesday + dt.timedelta(days=1)
+    _change(
+        django_capture_on_commit_callbacks,
+        event,
+        centre,
+        starts_at=at(wednesday, 17),
+        ends_at=at(wednesday, 19),
+    )
+
+    by_address = _by_address(mailoutbox)
+    assert set(by_address) == {placed.email, member.email}  # not the contact, waiting or cancelled
+    (moved,) = by_address[placed.email]
+    assert moved.subject == "The time or place of Styrekurs has changed"
+    assert "Wednesday" in moved.body and "17:00" in moved.body
+    calendar = _invite(moved)
+    assert calendar["METHOD"] == "REQUEST"
+    (entry,) = calendar.events
+    assert entry["UID"] == created["UID"]
+    assert entry["SEQUENCE"] > created["SEQUENCE"]
+    assert entry["DTSTART"].dt == at(wednesday, 17)
+    (offer,) = by_address[member.email]
+    assert "onsdag" in offer.body  # in the member's own language
+    assert f"/mine-arrangementer/{offered.pk}/" in offer.body
+    assert _invite(offer) is None  # no place yet: nothing for the calendar
+    # Reminders are due again before the new date.
+    assert not Registration.objects.filter(event=event, reminder_sent_at__isnull=False).exists()
+
+
+def test_a_moved_event_is_reminded_of_again(centre, mailoutbox, django_capture_on_commit_callbacks):
+    from batteriet.events.services import jobs
+
+    soon = clock.now() + dt.timedelta(hours=30)
+    event = factories.EventFactory(centres=[centre], starts_at=soon, ends_at=soon + dt.timedelta(hours=2))
+    person = factories.UserFactory(language="en")
+    register(django_capture_on_commit_callbacks, event, person)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert jobs.reminders_send() == 1
+    mailoutbox.clear()
+
+    later = soon + dt.timedelta(hours=10)
+    _change(
+        django_capture_on_commit_callbacks,
+        event,
+        centre,
+        starts_at=later,
+        ends_at=later + dt.timedelta(hours=2),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert jobs.reminders_send() == 1
+    assert [message.subject.split(":")[0] for message in mailoutbox] == [
+        "The time or place of " + event.title + " has changed",
+        "Reminder",
+    ]
+
+
+def test_other_changes_tell_nobody_and_keep_the_reminder(
+    centre, event, mailoutbox, django_capture_on_commit_callbacks
+):
+    register(django_capture_on_commit_callbacks, event, factories.UserFactory())
+    Registration.objects.filter(event=event).update(reminder_sent_at=clock.now())
+    mailoutbox.clear()
+
+    _change(django_capture_on_commit_callbacks, event, centre, title="Styrekurs for nye", capacity=30)
+
+    assert mailoutbox == []
+    assert Registration.objects.get(event=event).reminder_sent_at is not None
+
+
+def test_a_new_place_is_told_and_the_new_link_only_to_those_with_a_place(
+    centre, event, tuesday, mailoutbox, django_capture_on_commit_callbacks
+):
+    question = Question.objects.create(
+        event=event, label="Trenger du tolk?", kind="text", is_special_need=True
+    )
+    placed = factories.UserFactory(language="en")
+    (registration,) = register(django_capture_on_commit_callbacks, event, placed)
+    Answer.objects.create(registration=registration, question=question, value="Tegnspraktolk-hemmelig")
+    offered_person = factories.UserFactory(language="en")
+    factories.registration_row(
+        event,
+        offered_person,
+        status=S.OFFERED,
+        offer_expires_at=at(tuesday, 12),
+        registered_by=offered_person,
+    )
+    mailoutbox.clear()
+
+    _change(
+        django_capture_on_commit_callbacks,
+        event,
+        centre,
+        place_kind="online",
+        venue="",
+        online_link="https://møte.example/hemmelig-rom",
+    )
+
+    by_address = _by_address(mailoutbox)
+    (moved,) = by_address[placed.email]
+    assert "hemmelig-rom" in moved.body
+    assert "hemmelig-rom" in str(_invite(moved).events[0]["DESCRIPTION"])
+    assert "Online" in str(_invite(moved).events[0]["LOCATION"])
+    (offer,) = by_address[offered_person.email]
+    assert "hemmelig-rom" not in offer.body
+    assert "held for you until" in offer.body
+    for message in mailoutbox:
+        assert "Tegnspraktolk" not in message.body
+        assert all("Tegnspraktolk" not in _text(content) for _name, content, _type in message.attachments)
+
+
+def test_people_offered_a_place_by_the_same_change_get_only_the_offer(
+    centre, event, tuesday, mailoutbox, django_capture_on_commit_callbacks
+):
+    for _ in range(2):
+        register(django_capture_on_commit_callbacks, event, factories.UserFactory(language="en"))
+    waiting_person = factories.UserFactory(language="en")
+    register(django_capture_on_commit_callbacks, event, waiting_person)
+    mailoutbox.clear()
+
+    _change(django_capture_on_commit_callbacks, event, centre, capacity=3, venue="Samfunnshuset")
+
+    by_address = _by_address(mailoutbox)
+    assert len(mailoutbox) == 3
+    (offer,) = by_address[waiting_person.email]
+    assert "A place is held for you" in offer.subject
+    assert "Samfunnshuset" in offer.body
+
+
+def test_a_change_of_the_programme_updates_the_invitation_sequence(
+    centre, event, tuesday, django_capture_on_commit_callbacks
+):
+    from batteriet.events import ics
+    from batteriet.events.services import manage
+
+    (registration,) = register(django_capture_on_commit_callbacks, event, factories.UserFactory())
+    before = ics.sequence(registration)
+    organiser = factories.staff(centre)
+    added = manage.session_add(
+        actor=organiser,
+        event=event,
+        data=manage.SessionData(title="Del 2", starts_at=at(tuesday, 19), ends_at=at(tuesday, 20)),
+    )
+    assert ics.sequence(registration) == before + 1
+    manage.session_update(
+        actor=organiser,
+        session=added,
+        data=manage.SessionData(title="Del 2", starts_at=at(tuesday, 19, 30), ends_at=at(tuesday, 20)),
+    )
+    assert ics.sequence(registration) == before + 2

@@ -5,13 +5,16 @@ import dataclasses
 import datetime as dt
 
 import pytest
+from django.utils import translation
 
 from batteriet.bookings.models import Booking, BookingStatus
+from batteriet.core import audit
 from batteriet.core.errors import RuleViolation
 from batteriet.core.models import AuditEntry
 from batteriet.events import rules
 from batteriet.events.models import (
     Answer,
+    Attendance,
     Event,
     Partner,
     PartnerRole,
@@ -20,6 +23,7 @@ from batteriet.events.models import (
     QuestionKind,
     RegistrationStatus,
     Session,
+    SessionSeat,
 )
 from batteriet.events.services import manage as services
 from tests import factories
@@ -149,9 +153,10 @@ def test_a_room_clash_is_shown_by_the_room_and_nothing_is_saved(adviser, centre,
         room, organisation, factories.at(day, 11), factories.at(day, 12), status="confirmed"
     )
     bookings = Booking.objects.count()
-    violation = refused(services.event_create, actor=adviser, data=in_room(centre, day, room))
-    assert violation.field == "room"
-    assert str(violation.message).startswith("The room is taken at that time")
+    with translation.override("en"):
+        violation = refused(services.event_create, actor=adviser, data=in_room(centre, day, room))
+        assert violation.field == "room"
+        assert str(violation.message).startswith("The room is taken at that time")
     assert not Event.objects.exists()
     assert Booking.objects.count() == bookings
 
@@ -236,7 +241,8 @@ def test_a_failed_change_gives_the_new_booking_back(adviser, centre, day, room):
     factories.registration_row(event, factories.UserFactory())
     bad = in_room(centre, day, room, capacity=1)
     assert refused(services.event_update, actor=adviser, event=event, data=bad).field == "capacity"
-    assert not Booking.objects.filter(resource=room, status__in=BookingStatus.blocking()).exists()
+    # The places are checked before the room is booked: it was never booked at all.
+    assert not Booking.objects.filter(resource=room).exists()
     event.refresh_from_db()
     assert (event.capacity, event.room) == (20, None)
 
@@ -260,6 +266,67 @@ def test_places_cannot_go_below_those_held(adviser, centre, day):
     assert (violation.field, violation.code) == ("capacity", "capacity_below_confirmed")
     event.refresh_from_db()
     assert event.capacity == 5
+
+
+class Boom(Exception):
+    pass
+
+
+@pytest.fixture
+def failing_change(monkeypatch):
+    """The last step of a change of an event fails, after the places have changed."""
+    record = audit.record
+
+    def fail(**kwargs):
+        if kwargs["action"] == "event.changed":
+            raise Boom
+        return record(**kwargs)
+
+    monkeypatch.setattr(audit, "record", fail)
+
+
+def test_a_change_that_fails_late_leaves_places_and_registrations_as_they_were(
+    adviser, centre, day, room, failing_change, mailoutbox, django_capture_on_commit_callbacks
+):
+    event = services.event_create(actor=adviser, data=data(centre, day, capacity=1))
+    placed = factories.registration_row(event, factories.UserFactory())
+    waiting = factories.registration_row(event, factories.UserFactory(), status=RegistrationStatus.WAITING)
+    later = in_room(
+        centre, day, room, capacity=2, starts_at=factories.at(day, 11), ends_at=factories.at(day, 14)
+    )
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(Boom):
+        services.event_update(actor=adviser, event=event, data=later)
+
+    event.refresh_from_db()
+    assert (event.capacity, event.starts_at, event.room) == (1, factories.at(day, 10), None)
+    waiting.refresh_from_db()
+    placed.refresh_from_db()
+    assert (placed.status, waiting.status, waiting.offer_expires_at) == (
+        RegistrationStatus.CONFIRMED,
+        RegistrationStatus.WAITING,
+        None,
+    )
+    assert not AuditEntry.objects.filter(action="event.capacity_changed").exists()
+    assert not Booking.objects.filter(resource=room, status__in=BookingStatus.blocking()).exists()
+    assert callbacks == [] and mailoutbox == []
+
+
+def test_more_places_and_a_new_time_offer_with_a_deadline_before_the_new_start(adviser, centre, day):
+    event = services.event_create(actor=adviser, data=data(centre, day, capacity=1, offer_hold_hours=168))
+    factories.registration_row(event, factories.UserFactory())
+    waiting = factories.registration_row(event, factories.UserFactory(), status=RegistrationStatus.WAITING)
+    earlier = factories.at(day, 8)
+    services.event_update(
+        actor=adviser,
+        event=event,
+        data=data(centre, day, capacity=2, offer_hold_hours=168, starts_at=earlier),
+    )
+    waiting.refresh_from_db()
+    assert waiting.status == RegistrationStatus.OFFERED
+    assert waiting.offer_expires_at <= earlier
+    event.refresh_from_db()
+    assert (event.capacity, event.starts_at) == (2, earlier)
 
 
 def test_staff_of_another_centre_cannot_change_the_event(centre, day):
@@ -310,6 +377,36 @@ def test_the_last_session_cannot_be_deleted(adviser, event, day):
     second = services.session_add(actor=adviser, event=event, data=session(day, 14))
     services.session_delete(actor=adviser, session=first)
     assert list(event.sessions.all()) == [second]
+
+
+def test_a_session_with_attendance_marked_cannot_be_deleted(adviser, event, day):
+    (first,) = event.sessions.all()
+    services.session_add(actor=adviser, event=event, data=session(day, 14))
+    registration = factories.registration_row(event, factories.UserFactory())
+    Attendance.objects.create(registration=registration, session=first, attended=True, marked_by=adviser)
+    violation = refused(services.session_delete, actor=adviser, session=first)
+    assert violation.code == "session_attendance_marked"
+    assert Attendance.objects.filter(session=first).exists()
+    assert event.sessions.count() == 2
+
+
+def test_a_session_where_people_hold_places_cannot_be_deleted(adviser, event, day):
+    parallel = services.session_add(actor=adviser, event=event, data=session(day, 14, capacity=5))
+    held = factories.registration_row(event, factories.UserFactory())
+    gone = factories.registration_row(event, factories.UserFactory(), status=RegistrationStatus.CANCELLED)
+    SessionSeat.objects.create(registration=held, session=parallel)
+    SessionSeat.objects.create(registration=gone, session=parallel)
+    with translation.override("en"):
+        violation = refused(services.session_delete, actor=adviser, session=parallel)
+        assert violation.code == "session_seats_taken"
+        assert str(violation.message).startswith("1 person has a place in this session")
+    assert SessionSeat.objects.filter(session=parallel).count() == 2
+    # Seats of cancelled registrations do not hold the session back.
+    held.status = RegistrationStatus.CANCELLED
+    held.save()
+    services.session_delete(actor=adviser, session=parallel)
+    assert not Session.objects.filter(pk=parallel.pk).exists()
+    assert not SessionSeat.objects.exists()
 
 
 def test_a_session_can_be_changed(adviser, event, day):

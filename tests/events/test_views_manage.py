@@ -201,6 +201,63 @@ def test_lowering_places_below_those_held_is_said_by_the_field(staff_client, eve
     assert event.capacity == 20
 
 
+def test_a_co_organiser_from_another_centre_keeps_the_room_when_editing(
+    client, settings, adviser, centre, day, room
+):
+    bergen = factories.CentreFactory(slug="bergen", name="Batteriet Bergen")
+    event = services.event_create(
+        actor=adviser,
+        data=services.EventData(
+            kind="course",
+            title="Styrearbeid",
+            centres=[centre],
+            audience="open",
+            starts_at=factories.at(day, 18),
+            ends_at=factories.at(day, 21),
+            place_kind="centre_room",
+            room=room,
+            capacity=20,
+        ),
+    )
+    event.centres.add(bergen)
+    booking = event.room_booking
+    client.force_login(factories.staff(bergen))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    url = reverse("events:staff_edit", args=[event.pk])
+    rooms = client.get(url).context["form"].fields["room"].queryset
+    assert room in rooms
+    body = event_post(bergen, day, place_kind="centre_room", room=str(room.pk), venue="", title="Nytt navn")
+    response = client.post(url, body)
+    assert response.status_code == 302, response.context["form"].errors
+    event.refresh_from_db()
+    assert (event.title, event.room, event.room_booking) == ("Nytt navn", room, booking)
+    assert set(event.centres.all()) == {centre, bergen}
+    # Other centres' rooms are still not offered.
+    other = factories.ResourceFactory.bookable_now(centre=factories.CentreFactory(slug="tromso"))
+    assert other not in client.get(url).context["form"].fields["room"].queryset
+
+
+def test_a_session_with_places_taken_is_not_deleted_and_says_why(staff_client, event, day):
+    from batteriet.events.models import RegistrationStatus, SessionSeat
+
+    parallel = services.session_add(
+        actor=event.created_by,
+        event=event,
+        data=services.SessionData(
+            title="Parallell", starts_at=factories.at(day, 12), ends_at=factories.at(day, 13), capacity=5
+        ),
+    )
+    registration = factories.registration_row(
+        event, factories.UserFactory(), status=RegistrationStatus.CONFIRMED
+    )
+    SessionSeat.objects.create(registration=registration, session=parallel)
+    response = staff_client.post(
+        reverse("events:staff_session_delete", args=[event.pk, parallel.pk]), follow=True
+    )
+    assert "1 person has a place in this session" in response.content.decode()
+    assert Session.objects.filter(pk=parallel.pk).exists()
+
+
 def test_staff_of_another_centre_get_not_found(client, event):
     client.force_login(factories.staff(factories.CentreFactory(slug="bergen")))
     for name in ("staff_edit", "staff_sessions", "staff_questions", "staff_partners"):

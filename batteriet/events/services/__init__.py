@@ -203,24 +203,30 @@ def event_capacity_change(*, actor: User, event: Event, capacity: int | None) ->
         event = _locked_event(event.pk)
         if not permissions.is_organiser(actor, event):
             raise _not_allowed()
-        held = Registration.objects.filter(event=event)
-        rules.check_capacity(
-            capacity=capacity,
-            confirmed=held.filter(status=RegistrationStatus.CONFIRMED).count(),
-            offered=held.filter(status=RegistrationStatus.OFFERED).count(),
-        )
-        before = event.capacity
-        event.capacity = capacity
-        event.save(update_fields=["capacity", "updated_at"])
-        audit.record(
-            actor=actor,
-            action="event.capacity_changed",
-            obj=event,
-            scope=_scope(event),
-            changes={"capacity": [before, capacity]},
-        )
-        _offer_next(event, now=now)
+        _capacity_change_locked(actor, event, capacity, now)
     return event
+
+
+def _capacity_change_locked(actor: User, event: Event, capacity: int | None, now: dt.datetime) -> None:
+    """Change the number of places inside a transaction that already holds the event lock
+    (`event` is the locked row): recount, save, audit, and offer freed places."""
+    held = Registration.objects.filter(event=event)
+    rules.check_capacity(
+        capacity=capacity,
+        confirmed=held.filter(status=RegistrationStatus.CONFIRMED).count(),
+        offered=held.filter(status=RegistrationStatus.OFFERED).count(),
+    )
+    before = event.capacity
+    event.capacity = capacity
+    event.save(update_fields=["capacity", "updated_at"])
+    audit.record(
+        actor=actor,
+        action="event.capacity_changed",
+        obj=event,
+        scope=_scope(event),
+        changes={"capacity": [before, capacity]},
+    )
+    _offer_next(event, now=now)
 
 
 # --- The waiting line ---------------------------------------------------------------------

@@ -6,8 +6,9 @@ Each function is one use case in one durable transaction with its audit entry, a
 A centre room is booked through the bookings service (`booking_block`), which is durable
 itself: it runs before the event is saved, and is cancelled again if saving fails. When
 the event moves or changes room, the new time is booked first and the old one then let
-go; if the new time clashes, the old booking stays. Changes of the number of places go
-through `event_capacity_change`, which offers freed places to those waiting.
+go; if the new time clashes, the old booking stays. A change of the number of places is
+made in the same transaction as the rest of the change (`_capacity_change_locked`), and
+offers freed places to those waiting.
 """
 
 import contextlib
@@ -29,7 +30,7 @@ from batteriet.centres.models import Centre
 from batteriet.core import audit
 from batteriet.core import time as clock
 from batteriet.core.errors import RuleViolation
-from batteriet.events import permissions, permissions_manage, rules
+from batteriet.events import notices, permissions, permissions_manage, rules
 from batteriet.events.models import (
     Event,
     Language,
@@ -37,11 +38,12 @@ from batteriet.events.models import (
     PlaceKind,
     Question,
     QuestionKind,
+    Registration,
     RegistrationStatus,
     Session,
     SessionSeat,
 )
-from batteriet.events.services import _locked_event, _not_allowed, event_capacity_change
+from batteriet.events.services import _capacity_change_locked, _locked_event, _not_allowed
 from batteriet.organisations.models import Organisation, OrganisationStatus
 
 # The form field each database constraint of an event belongs to.
@@ -149,7 +151,14 @@ def event_create(*, actor: User, data: EventData) -> Event:
 def event_update(*, actor: User, event: Event, data: EventData) -> Event:
     """Change an event. A single session that covered the whole event moves with it; other
     sessions must still fit the event's days. The room is booked anew when the time or the
-    room changes, and the number of places goes through `event_capacity_change`."""
+    room changes.
+
+    Every check runs first. Then the room is booked (the bookings service commits on its
+    own), and everything else, the number of places with the offers it makes included, is
+    one durable transaction with the event locked: if any of it fails, nothing of the
+    change stays and the new booking is let go again. When the time or the place changes,
+    everyone with a place or an offer is told (`Notice.CHANGED`, after commit) and their
+    reminders are due again."""
     data = _normalised(data)
     event = Event.objects.select_related("room_booking").get(pk=event.pk)
     if not permissions.is_organiser(actor, event):
@@ -160,6 +169,8 @@ def event_update(*, actor: User, event: Event, data: EventData) -> Event:
     data = dataclasses.replace(data, centres=chosen + [c for c in kept if c not in chosen])
     _check_event(actor, data, chosen=chosen)
     _check_programme(event, data)
+    if data.capacity != event.capacity:
+        _check_capacity(event, data.capacity)
 
     old = event.room_booking if event.room_booking is not None and event.room_booking.is_blocking else None
     keeps_booking = (
@@ -184,14 +195,26 @@ def event_update(*, actor: User, event: Event, data: EventData) -> Event:
                 raise
         else:
             new = _block_room(actor, data)
-    capacity_changed = False
+    now = clock.now()
     try:
-        if data.capacity != event.capacity:
-            event_capacity_change(actor=actor, event=event, capacity=data.capacity)
-            capacity_changed = True
         with transaction.atomic(durable=True):
             locked = _locked_event(event.pk)
+            if not permissions.is_organiser(actor, locked):
+                raise _not_allowed()
             before = _facts(locked)
+            moved = _time_or_place_changes(locked, data)
+            # Those to tell, counted before the new places are offered: people offered a
+            # place by this change get the offer, which already says the new time and place.
+            to_tell = (
+                list(
+                    Registration.objects.filter(
+                        event=locked,
+                        status__in=[RegistrationStatus.CONFIRMED, RegistrationStatus.OFFERED],
+                    ).order_by("position_at", "pk")
+                )
+                if moved and data.ends_at > now
+                else []
+            )
             _check_programme(locked, data)
             _move_single_session(locked, data)
             for name in _PLAIN_FIELDS:
@@ -202,6 +225,12 @@ def event_update(*, actor: User, event: Event, data: EventData) -> Event:
                 locked.room_booking = new
             _save(locked)
             locked.centres.set(data.centres)
+            if data.capacity != locked.capacity:
+                _capacity_change_locked(actor, locked, data.capacity, now)
+            if moved:
+                Registration.objects.filter(event=locked, reminder_sent_at__isnull=False).update(
+                    reminder_sent_at=None
+                )
             after = _facts(locked)
             audit.record(
                 actor=actor,
@@ -210,9 +239,9 @@ def event_update(*, actor: User, event: Event, data: EventData) -> Event:
                 scope=audit.scope_for(locked),
                 changes={key: [before[key], after[key]] for key in after if before.get(key) != after[key]},
             )
+            if to_tell:
+                notices.send_on_commit(to_tell[0], notices.Notice.CHANGED, also=to_tell[1:])
     except BaseException:
-        if capacity_changed:
-            _capacity_back(actor, event)
         if new is not None:
             _release(actor, new)
         if old_released:
@@ -223,10 +252,25 @@ def event_update(*, actor: User, event: Event, data: EventData) -> Event:
     return locked
 
 
-def _capacity_back(actor: User, event: Event) -> None:
-    """Undo a change of places when the rest of the change failed (if it still can be)."""
-    with contextlib.suppress(RuleViolation):
-        event_capacity_change(actor=actor, event=event, capacity=event.capacity)
+# What people registered are told about when it changes: the time and the place.
+_TIME_AND_PLACE = ["starts_at", "ends_at", "place_kind", "venue", "online_link"]
+
+
+def _time_or_place_changes(event: Event, data: EventData) -> bool:
+    room_id = data.room.pk if data.room is not None else None
+    return event.room_id != room_id or any(
+        getattr(event, name) != getattr(data, name) for name in _TIME_AND_PLACE
+    )
+
+
+def _check_capacity(event: Event, capacity: int | None) -> None:
+    """Check the new number of places before booking anything (checked again under the lock)."""
+    held = Registration.objects.filter(event=event)
+    rules.check_capacity(
+        capacity=capacity,
+        confirmed=held.filter(status=RegistrationStatus.CONFIRMED).count(),
+        offered=held.filter(status=RegistrationStatus.OFFERED).count(),
+    )
 
 
 def _normalised(data: EventData) -> EventData:
@@ -502,8 +546,14 @@ def session_update(*, actor: User, session: Session, data: SessionData) -> Sessi
 def session_delete(*, actor: User, session: Session) -> None:
     with transaction.atomic(durable=True):
         event = _organised_event(actor, session.event)
-        rules.check_session_delete(sessions_left=event.sessions.count())
         session = Session.objects.select_for_update().get(pk=session.pk, event=event)
+        rules.check_session_delete(
+            sessions_left=event.sessions.count(),
+            attendance_marked=session.attendance.count(),
+            seats_taken=SessionSeat.objects.filter(
+                session=session, registration__status__in=RegistrationStatus.holding_a_place()
+            ).count(),
+        )
         audit.record(
             actor=actor,
             action="event.session_deleted",
