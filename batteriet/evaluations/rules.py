@@ -1,5 +1,8 @@
-"""How evaluation figures are shown: never for so few answers that a person could be recognised."""
+"""How evaluation figures are shown: never for so few answers that a person could be
+recognised, and never while answers still come in (comparing the page before and after
+one answer would show that answer)."""
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
@@ -7,6 +10,23 @@ from django.utils.translation import gettext_lazy as _
 from batteriet.core.errors import RuleViolation
 
 MIN_ANSWERS_SHOWN = 5
+
+# Answers are accepted until this many days after the end of what is evaluated.
+ANSWER_DAYS = 21
+
+
+def answering_closes_at(ends_at: dt.datetime) -> dt.datetime:
+    """When answering closes: `ANSWER_DAYS` after the end. Results are shown from then."""
+    return ends_at + dt.timedelta(days=ANSWER_DAYS)
+
+
+def is_answering_open(ends_at: dt.datetime, now: dt.datetime) -> bool:
+    return now < answering_closes_at(ends_at)
+
+
+def closed_ended_before(now: dt.datetime) -> dt.datetime:
+    """Whatever ended at or before this moment has closed for answers at `now`."""
+    return now - dt.timedelta(days=ANSWER_DAYS)
 
 
 @dataclass(frozen=True)

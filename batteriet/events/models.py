@@ -258,6 +258,7 @@ class Registration(models.Model):
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
     needs_consent_at = models.DateTimeField(_("agreed to share special needs"), null=True, blank=True)
     reminder_sent_at = models.DateTimeField(_("reminder sent"), null=True, blank=True)
+    evaluation_sent_at = models.DateTimeField(_("evaluation sent"), null=True, blank=True)
     created_at = models.DateTimeField(_("registered"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -470,25 +471,26 @@ class Attendance(models.Model):
 
 
 class EvaluationTicket(models.Model):
-    """The right to answer an event's evaluation once. It knows who was invited and whether
-    the ticket is spent, never which answer was given: `Evaluation` has no link back."""
+    """The right to answer an event's evaluation once: the hash of the token in one e-mail.
 
-    registration = models.OneToOneField(
-        Registration,
-        verbose_name=_("registration"),
-        on_delete=models.CASCADE,
-        related_name="evaluation_ticket",
+    It knows the event and the day it was made, never the person: who was invited is
+    `Registration.evaluation_sent_at`, and the ticket is made later by the task that sends
+    the e-mail. The hash is the key, so no counter tells in which order tickets were made.
+    A used ticket is deleted in the transaction that stores the answer.
+    """
+
+    token_hash = models.CharField(max_length=64, primary_key=True)
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="evaluation_tickets"
     )
-    token_hash = models.CharField(max_length=64, unique=True)
-    is_spent = models.BooleanField(default=False)
-    sent_at = models.DateTimeField(_("sent"))
+    created_on = models.DateField(_("made"))
 
     class Meta:
         verbose_name = _("evaluation invitation")
         verbose_name_plural = _("evaluation invitations")
 
     def __str__(self) -> str:
-        return f"{self.registration}"
+        return f"{self.event}"
 
 
 class EvaluationQuestion(models.Model):

@@ -1,7 +1,9 @@
 """Reads for the evaluation pages: an event's results and the summary across events.
 
-Every figure and text is held back when fewer than `MIN_ANSWERS_SHOWN` answered, so
-nobody can be recognised by what they said.
+Nothing is read while answering is open (not even how many answered), so comparing the
+page before and after one answer can never show that answer. After that, every figure
+and text is held back when fewer than `MIN_ANSWERS_SHOWN` answered, so nobody can be
+recognised by what they said.
 """
 
 import datetime as dt
@@ -9,6 +11,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
 
+from batteriet.core import time as clock
 from batteriet.evaluations import rules as evaluation_rules
 from batteriet.evaluations import selectors as evaluation_selectors
 from batteriet.evaluations.models import STATEMENTS
@@ -16,9 +19,9 @@ from batteriet.events.models import (
     Evaluation,
     EvaluationAnswer,
     EvaluationQuestion,
-    EvaluationTicket,
     Event,
     EventKind,
+    Registration,
 )
 
 
@@ -37,12 +40,20 @@ class QuestionResult:
 
 @dataclass
 class EventResults:
-    n: int
-    is_shown: bool
+    closes_at: dt.datetime
     invited: int
+    n: int | None = None  # None while answering is open
     statements: list[StatementResult] = field(default_factory=list)
     free_texts: list[str] = field(default_factory=list)
     questions: list[QuestionResult] = field(default_factory=list)
+
+    @property
+    def is_closed(self) -> bool:
+        return self.n is not None
+
+    @property
+    def is_shown(self) -> bool:
+        return self.n is not None and evaluation_rules.is_shown(self.n)
 
 
 def questions(event: Event) -> QuerySet[EvaluationQuestion]:
@@ -50,16 +61,25 @@ def questions(event: Event) -> QuerySet[EvaluationQuestion]:
 
 
 def invitations_sent(event: Event) -> int:
-    return EvaluationTicket.objects.filter(registration__event=event).count()
+    return Registration.objects.filter(event=event, evaluation_sent_at__isnull=False).count()
 
 
-def event_results(event: Event, own_questions: list[EvaluationQuestion]) -> EventResults:
-    """n, and only when n is high enough: averages, how many gave each score, free texts
-    and answers to the event's own questions. Texts are sorted, never in the order given."""
+def event_results(
+    event: Event, own_questions: list[EvaluationQuestion], *, now: dt.datetime | None = None
+) -> EventResults:
+    """How many were invited; once answering has closed, n; and only when n is high
+    enough: averages, how many gave each score, free texts and answers to the event's own
+    questions. Texts are sorted, never in the order given."""
+    now = now or clock.now()
+    results = EventResults(
+        closes_at=evaluation_rules.answering_closes_at(event.ends_at), invited=invitations_sent(event)
+    )
+    if evaluation_rules.is_answering_open(event.ends_at, now):
+        return results
     answers = Evaluation.objects.filter(event=event)
     summary = evaluation_selectors.summarise(answers)
-    results = EventResults(n=summary.n, is_shown=not summary.is_suppressed, invited=invitations_sent(event))
-    if not results.is_shown:
+    results.n = summary.n
+    if summary.is_suppressed:
         return results
     counts = evaluation_selectors.distribution(answers)
     for name, statement in STATEMENTS:
@@ -104,11 +124,16 @@ def summary_rows(
     ends_on: dt.date,
     centre_id: int | None = None,
     kind: str = "",
+    now: dt.datetime | None = None,
 ) -> list[SummaryRow]:
     """One query: n and averages per centre and kind of event, for answers given in the
-    period. `centre_ids` None means every centre and national events too (coordinators).
+    period to events whose answering has closed (so a row never moves with one answer).
+    `centre_ids` None means every centre and national events too (coordinators).
     An event organised by several centres counts for each of them."""
-    answers = Evaluation.objects.filter(answered_on__gte=starts_on, answered_on__lte=ends_on)
+    closed_before = evaluation_rules.closed_ended_before(now or clock.now())
+    answers = Evaluation.objects.filter(
+        answered_on__gte=starts_on, answered_on__lte=ends_on, event__ends_at__lte=closed_before
+    )
     if kind:
         answers = answers.filter(event__kind=kind)
     if centre_id is not None:

@@ -11,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from batteriet.centres import permissions as centre_permissions
+from batteriet.core import time as clock
 from batteriet.core.errors import RuleViolation
 from batteriet.core.forms import posted_data
 from batteriet.evaluations import rules as evaluation_rules
@@ -23,9 +24,11 @@ from batteriet.events.services import evaluation as evaluation_services
 @require_http_methods(["GET", "POST"])
 def evaluate(request: HttpRequest, token: str) -> HttpResponse:
     ticket = evaluation_services.ticket_for_token(token)
-    if ticket is None or ticket.is_spent:
-        return _link_not_valid(request, used=ticket is not None)
-    event = ticket.registration.event
+    if ticket is None:
+        return _link_not_valid(request)
+    event = ticket.event
+    if not evaluation_rules.is_answering_open(event.ends_at, clock.now()):
+        return _closed(request, event)
     form = forms_evaluation.EvaluateForm(
         posted_data(request), questions=list(selectors_evaluation.questions(event))
     )
@@ -39,16 +42,33 @@ def evaluate(request: HttpRequest, token: str) -> HttpResponse:
             )
         except RuleViolation as violation:
             if violation.code == "evaluation_link_used":
-                return _link_not_valid(request, used=True)
+                return _link_not_valid(request)
+            if violation.code == "evaluation_closed":
+                return _closed(request, event)
             form.add_rule_violation(violation)
         else:
             return redirect("events:evaluate_done")
-    return render(request, "events/evaluation_form.html", {"event": event, "form": form})
+    return render(
+        request,
+        "events/evaluation_form.html",
+        {"event": event, "form": form, "closes_at": evaluation_rules.answering_closes_at(event.ends_at)},
+    )
 
 
-def _link_not_valid(request: HttpRequest, *, used: bool) -> HttpResponse:
-    """A friendly page for a link that was used (410) or never existed (404)."""
-    return render(request, "events/evaluation_link.html", {"used": used}, status=410 if used else 404)
+def _link_not_valid(request: HttpRequest) -> HttpResponse:
+    """A friendly 404 for a link that was used or never existed: a used ticket is deleted
+    with the answer, so the two look the same."""
+    return render(request, "events/evaluation_link.html", {"closed": False}, status=404)
+
+
+def _closed(request: HttpRequest, event) -> HttpResponse:
+    """Answering has closed for the event (410: the link worked, but no longer)."""
+    return render(
+        request,
+        "events/evaluation_link.html",
+        {"closed": True, "closes_at": evaluation_rules.answering_closes_at(event.ends_at)},
+        status=410,
+    )
 
 
 @require_safe
@@ -97,6 +117,7 @@ def staff_evaluation(request: HttpRequest, pk: int) -> HttpResponse:
             "results": results,
             "may_change_questions": results.invited == 0,
             "min_answers": evaluation_rules.MIN_ANSWERS_SHOWN,
+            "answer_days": evaluation_rules.ANSWER_DAYS,
         },
     )
 
@@ -120,5 +141,10 @@ def staff_evaluation_summary(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "events/evaluation_summary.html",
-        {"form": form, "rows": rows, "min_answers": evaluation_rules.MIN_ANSWERS_SHOWN},
+        {
+            "form": form,
+            "rows": rows,
+            "min_answers": evaluation_rules.MIN_ANSWERS_SHOWN,
+            "answer_days": evaluation_rules.ANSWER_DAYS,
+        },
     )

@@ -4,11 +4,14 @@ import datetime as dt
 import secrets
 
 from batteriet.core import time as clock
+from batteriet.evaluations import rules as evaluation_rules
 from batteriet.events.models import Evaluation, EvaluationTicket
 from batteriet.events.services import evaluation as evaluation_services
 from tests import factories
 
 SCORES = {"hope": 4, "difference": 5, "capable": 3}
+# An event that ended this many days ago has closed for answers, so its results show.
+CLOSED_DAYS_AGO = evaluation_rules.ANSWER_DAYS + 1
 
 
 def ended_event(centre=None, *, days_ago: int = 1, **fields):
@@ -22,12 +25,18 @@ def ended_event(centre=None, *, days_ago: int = 1, **fields):
     )
 
 
+def closed_event(centre=None, **fields):
+    """An event whose answering has closed (it ended `CLOSED_DAYS_AGO` days ago)."""
+    return ended_event(centre, days_ago=CLOSED_DAYS_AGO, **fields)
+
+
 def ticket(event, person=None) -> str:
-    """A confirmed registration of a new person with a ticket; returns the raw token."""
-    registration = factories.registration_row(event, person or factories.UserFactory())
+    """A new person who came and was invited, and a ticket for the event; returns the raw
+    token. As in real life, nothing links the ticket to the registration."""
+    factories.registration_row(event, person or factories.UserFactory(), evaluation_sent_at=clock.now())
     token = secrets.token_urlsafe(32)
     EvaluationTicket.objects.create(
-        registration=registration, token_hash=evaluation_services.token_hash(token), sent_at=clock.now()
+        event=event, token_hash=evaluation_services.token_hash(token), created_on=clock.local_today()
     )
     return token
 

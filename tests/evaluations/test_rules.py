@@ -1,5 +1,7 @@
 """The shared evaluation rules: figures held back below five answers, scores 1–5, texts."""
 
+import datetime as dt
+
 import pytest
 
 from batteriet.core.errors import RuleViolation
@@ -58,3 +60,14 @@ def test_texts_with_nul_or_too_long_are_refused(value, code):
 
 def test_an_ordinary_text_passes():
     rules.check_text("Fint kurs! <script>", field="free_text", max_length=100)
+
+
+def test_answering_closes_21_days_after_the_end():
+    ends_at = dt.datetime(2026, 3, 1, 20, 0, tzinfo=dt.UTC)
+    closes_at = dt.datetime(2026, 3, 22, 20, 0, tzinfo=dt.UTC)
+    assert rules.ANSWER_DAYS == 21
+    assert rules.answering_closes_at(ends_at) == closes_at
+    assert rules.is_answering_open(ends_at, ends_at)
+    assert rules.is_answering_open(ends_at, closes_at - dt.timedelta(seconds=1))
+    assert not rules.is_answering_open(ends_at, closes_at)
+    assert rules.closed_ended_before(closes_at) == ends_at

@@ -1,25 +1,31 @@
 """The evaluation services: invitations once to those who came, one anonymous answer per
-ticket, and the event's own questions until the invitations go out."""
+ticket while answering is open, tickets that never know the person, and the event's own
+questions until the invitations go out."""
 
 import datetime as dt
 import hashlib
+import io
 import itertools
 import re
 
 import pytest
+from django.core.management import call_command
 from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext
+from django_tasks import task_backends
 
 from batteriet.core import time as clock
 from batteriet.core.errors import RuleViolation
 from batteriet.core.models import AuditEntry
+from batteriet.evaluations import rules as evaluation_rules
 from batteriet.events.models import (
     Attendance,
     Evaluation,
     EvaluationAnswer,
     EvaluationQuestion,
     EvaluationTicket,
+    Registration,
     Session,
 )
 from batteriet.events.services import evaluation as services
@@ -55,6 +61,13 @@ def _tokens(mailoutbox) -> dict[str, str]:
 
 
 # --- Invitations ----------------------------------------------------------------------------
+def _invited(event=None) -> set[int]:
+    registrations = Registration.objects.filter(evaluation_sent_at__isnull=False)
+    if event is not None:
+        registrations = registrations.filter(event=event)
+    return set(registrations.values_list("pk", flat=True))
+
+
 def test_without_attendance_every_confirmed_person_is_invited_once(
     centre, mailoutbox, django_capture_on_commit_callbacks
 ):
@@ -65,7 +78,8 @@ def test_without_attendance_every_confirmed_person_is_invited_once(
     factories.registration_row(event, None, name="Walk-in uten konto")
 
     assert _send(django_capture_on_commit_callbacks) == 3
-    assert {ticket.registration_id for ticket in EvaluationTicket.objects.all()} == {r.pk for r in came}
+    assert _invited() == {r.pk for r in came}
+    assert list(EvaluationTicket.objects.values_list("event_id", flat=True)) == [event.pk] * 3
     assert sorted(message.to[0] for message in mailoutbox) == sorted(r.person.email for r in came)
 
     # Running again sends nothing more.
@@ -93,9 +107,9 @@ def test_with_attendance_only_those_who_attended_a_session_are_invited(
         Attendance.objects.create(registration=registration, session=session, attended=attended)
 
     assert _send(django_capture_on_commit_callbacks) == 2
-    invited = set(EvaluationTicket.objects.values_list("registration_id", flat=True))
-    assert invited == {both.pk, one.pk}
-    assert unmarked.pk not in invited
+    assert _invited() == {both.pk, one.pk}
+    assert unmarked.pk not in _invited()
+    assert EvaluationTicket.objects.count() == 2
 
 
 def test_only_events_that_ended_in_the_last_fourteen_days_are_invited(
@@ -108,7 +122,61 @@ def test_only_events_that_ended_in_the_last_fourteen_days_are_invited(
         factories.registration_row(event, factories.UserFactory())
 
     assert _send(django_capture_on_commit_callbacks) == 1
-    assert EvaluationTicket.objects.get().registration.event == recent
+    assert _invited() == _invited(recent) != set()
+    assert EvaluationTicket.objects.get().event == recent
+
+
+def test_invitations_go_out_only_while_answering_is_open(centre):
+    assert dt.timedelta(days=evaluation_rules.ANSWER_DAYS) > services.INVITE_WITHIN
+
+
+def test_a_task_that_runs_after_answering_closed_makes_no_ticket(centre, mailoutbox):
+    event = helpers.closed_event(centre)
+    registration = factories.registration_row(event, factories.UserFactory(), evaluation_sent_at=clock.now())
+    services.send_evaluation_invitation.call(registration_id=registration.pk)
+    assert not EvaluationTicket.objects.exists()
+    assert mailoutbox == []
+
+
+def test_a_task_for_someone_not_marked_as_invited_sends_nothing(centre, mailoutbox):
+    registration = factories.registration_row(helpers.ended_event(centre), factories.UserFactory())
+    services.send_evaluation_invitation.call(registration_id=registration.pk)
+    services.send_evaluation_invitation.call(registration_id=999_999)
+    assert not EvaluationTicket.objects.exists()
+    assert mailoutbox == []
+
+
+def test_when_the_e_mail_cannot_be_sent_no_ticket_is_kept(centre, monkeypatch):
+    event = helpers.ended_event(centre)
+    registration = factories.registration_row(event, factories.UserFactory(), evaluation_sent_at=clock.now())
+
+    def fail(**kwargs):
+        raise OSError("mail server down")
+
+    monkeypatch.setattr(services.mail, "send_templated", fail)
+    with pytest.raises(OSError):
+        services.send_evaluation_invitation.call(registration_id=registration.pk)
+    assert not EvaluationTicket.objects.exists()
+
+
+def test_the_queued_task_holds_only_the_registration_id_never_a_token(
+    centre, settings, django_capture_on_commit_callbacks
+):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    event = helpers.ended_event(centre)
+    registrations = [factories.registration_row(event, factories.UserFactory()) for _ in range(2)]
+
+    assert _send(django_capture_on_commit_callbacks) == 2
+
+    queued = task_backends["default"].results
+    assert [(result.args, result.kwargs) for result in queued] == [
+        ([], {"registration_id": registration.pk}) for registration in registrations
+    ]
+    # The tickets are made by the task, which has not run yet.
+    assert not EvaluationTicket.objects.exists()
+    for result in queued:
+        services.send_evaluation_invitation.call(*result.args, **result.kwargs)
+    assert EvaluationTicket.objects.count() == 2
 
 
 def test_the_e_mail_is_in_the_persons_language_and_only_the_hash_is_stored(
@@ -123,6 +191,7 @@ def test_the_e_mail_is_in_the_persons_language_and_only_the_hash_is_stored(
     by_address = {message.to[0]: message for message in mailoutbox}
     assert "Styrearbeid" in by_address[english.email].subject
     assert "anonymous" in by_address[english.email].body
+    assert "You can answer until" in by_address[english.email].body
     for person in (norwegian, english):
         with translation.override(person.language):
             assert by_address[person.email].body.startswith(gettext("Hello,"))
@@ -132,6 +201,7 @@ def test_the_e_mail_is_in_the_persons_language_and_only_the_hash_is_stored(
     stored = set(EvaluationTicket.objects.values_list("token_hash", flat=True))
     assert stored == {hashlib.sha256(token.encode()).hexdigest() for token in tokens.values()}
     assert not stored & set(tokens.values())
+    assert set(EvaluationTicket.objects.values_list("created_on", flat=True)) == {clock.local_today()}
 
 
 def test_an_invitation_writes_an_audit_entry_for_the_event_not_per_person(
@@ -147,10 +217,11 @@ def test_an_invitation_writes_an_audit_entry_for_the_event_not_per_person(
 
 
 # --- Answering ------------------------------------------------------------------------------
-def test_an_answer_is_stored_with_the_day_only_and_spends_the_ticket(centre):
+def test_an_answer_is_stored_with_the_day_only_and_the_ticket_is_deleted(centre):
     event = helpers.ended_event(centre)
     question = EvaluationQuestion.objects.create(event=event, label="Hva tar du med deg?")
     token = helpers.ticket(event)
+    other = helpers.ticket(event)
     audit_before = AuditEntry.objects.count()
 
     evaluation = services.evaluation_submit(
@@ -161,7 +232,8 @@ def test_an_answer_is_stored_with_the_day_only_and_spends_the_ticket(centre):
     assert evaluation.answered_on == clock.local_today()
     assert evaluation.free_text == "Fint!"
     assert list(EvaluationAnswer.objects.values_list("question_id", "value")) == [(question.pk, "Mot")]
-    assert EvaluationTicket.objects.get().is_spent
+    assert list(EvaluationTicket.objects.values_list("token_hash", flat=True)) == [services.token_hash(other)]
+    assert services.ticket_for_token(token) is None
     assert AuditEntry.objects.count() == audit_before
 
 
@@ -181,6 +253,7 @@ def test_an_unknown_link_is_refused(centre, token):
         services.evaluation_submit(token=token, scores=helpers.SCORES, free_text="", answers={})
     assert caught.value.code == "evaluation_link_used"
     assert not Evaluation.objects.exists()
+    assert EvaluationTicket.objects.count() == 1
 
 
 def test_a_link_works_once(centre):
@@ -188,8 +261,45 @@ def test_a_link_works_once(centre):
     services.evaluation_submit(token=token, scores=helpers.SCORES, free_text="", answers={})
     with pytest.raises(RuleViolation) as caught:
         services.evaluation_submit(token=token, scores=helpers.SCORES, free_text="", answers={})
-    assert str(caught.value) == "This link has already been used or is not valid."
+    assert caught.value.code == "evaluation_link_used"
+    with translation.override("en"):
+        assert str(caught.value) == "This link has already been used or is not valid."
     assert Evaluation.objects.count() == 1
+
+
+def test_answers_are_accepted_until_21_days_after_the_event(centre, monkeypatch):
+    event = helpers.ended_event(centre)
+    token, late = helpers.ticket(event), helpers.ticket(event)
+    closes_at = event.ends_at + dt.timedelta(days=21)
+    monkeypatch.setattr(clock, "now", lambda: closes_at - dt.timedelta(seconds=1))
+    services.evaluation_submit(token=token, scores=helpers.SCORES, free_text="", answers={})
+    monkeypatch.setattr(clock, "now", lambda: closes_at)
+    with pytest.raises(RuleViolation) as caught:
+        services.evaluation_submit(token=late, scores=helpers.SCORES, free_text="", answers={})
+    assert caught.value.code == "evaluation_closed"
+    assert Evaluation.objects.count() == 1
+    assert EvaluationTicket.objects.count() == 1
+
+
+def test_the_job_deletes_the_tickets_of_closed_evaluations_only(centre):
+    closed, open_ = helpers.closed_event(centre), helpers.ended_event(centre, days_ago=20)
+    for event in (closed, closed, open_):
+        helpers.ticket(event)
+    assert services.tickets_delete_closed() == 2
+    assert list(EvaluationTicket.objects.values_list("event_id", flat=True)) == [open_.pk]
+    assert services.tickets_delete_closed() == 0
+    assert services.tickets_delete_closed(now=open_.ends_at + dt.timedelta(days=21)) == 1
+
+
+def test_the_command_deletes_closed_tickets_and_prints_the_count(centre, mailoutbox):
+    helpers.ticket(helpers.closed_event(centre))
+    output = io.StringIO()
+    call_command("event_jobs", stdout=output)
+    call_command("event_jobs", stdout=output)
+    lines = output.getvalue().splitlines()
+    assert lines.count("Unused evaluation links deleted after answering closed: 1.") == 1
+    assert lines.count("Unused evaluation links deleted after answering closed: 0.") == 1
+    assert not EvaluationTicket.objects.exists()
 
 
 @pytest.mark.parametrize(
@@ -213,7 +323,7 @@ def test_bad_answers_store_nothing_and_keep_the_ticket(centre, scores, free_text
         )
     assert caught.value.code == code
     assert not Evaluation.objects.exists()
-    assert not EvaluationTicket.objects.get().is_spent
+    assert services.ticket_for_token(token) is not None
 
 
 def test_an_answer_to_another_events_question_is_refused(centre):
@@ -225,7 +335,7 @@ def test_an_answer_to_another_events_question_is_refused(centre):
         )
     assert caught.value.code == "evaluation_question_unknown"
     assert not Evaluation.objects.exists()
-    assert not EvaluationTicket.objects.get().is_spent
+    assert services.ticket_for_token(token) is not None
 
 
 # --- Anonymity ------------------------------------------------------------------------------
@@ -241,6 +351,8 @@ def test_an_evaluation_has_no_link_to_a_person_registration_or_ticket():
         "free_text",
         "answers",
     }
+    foreign_keys = {f.name for f in fields.values() if f.many_to_one or f.one_to_one}
+    assert foreign_keys == {"event"}
     relations = {f.related_model._meta.label for f in fields.values() if f.is_relation}
     assert relations == {"events.Event", "events.EvaluationAnswer"}
     assert type(fields["answered_on"]) is models.DateField
@@ -248,45 +360,60 @@ def test_an_evaluation_has_no_link_to_a_person_registration_or_ticket():
         f.related_model._meta.label for f in EvaluationAnswer._meta.get_fields() if f.is_relation
     }
     assert answer_relations == {"events.Evaluation", "events.EvaluationQuestion"}
-    ticket_fields = {field.name for field in EvaluationTicket._meta.get_fields()}
-    assert ticket_fields == {"id", "registration", "token_hash", "is_spent", "sent_at"}
 
 
-def _snapshot() -> tuple[list, list]:
+def test_a_ticket_knows_the_event_and_the_day_never_the_person():
+    fields = {field.name: field for field in EvaluationTicket._meta.get_fields()}
+    assert set(fields) == {"token_hash", "event", "created_on"}
+    assert fields["token_hash"].primary_key  # no counter tells the order tickets were made in
+    assert type(fields["created_on"]) is models.DateField  # no time to match with the task queue
+    assert {f.related_model._meta.label for f in fields.values() if f.is_relation} == {"events.Event"}
+    registration_relations = {
+        f.related_model._meta.label for f in Registration._meta.get_fields() if f.is_relation
+    }
+    assert "events.EvaluationTicket" not in registration_relations
+    assert "events.Evaluation" not in registration_relations
+
+
+def _snapshot() -> tuple[list, list, list]:
     """Every stored trace of the answers: evaluation rows (in storing order, without their
-    own ids) and the tickets of the people."""
+    own ids), the tickets left, and what is stored about the people."""
     evaluations = [
         {key: value for key, value in row.items() if key != "id"}
         for row in Evaluation.objects.order_by("pk").values()
     ]
-    tickets = list(
-        EvaluationTicket.objects.order_by("registration__person__email").values_list(
-            "registration__person__email", "is_spent", "sent_at"
-        )
+    tickets = list(EvaluationTicket.objects.values_list("event_id", "created_on"))
+    people = list(
+        Registration.objects.order_by("person__email").values_list("person__email", "evaluation_sent_at")
     )
-    return evaluations, tickets
+    return evaluations, tickets, people
 
 
 @pytest.mark.parametrize("order", [(0, 1, 2, 3, 4), (4, 3, 2, 1, 0), (2, 0, 4, 1, 3)])
-def test_the_database_cannot_tell_which_attendee_gave_which_answer(centre, order):
-    """Five attendees answer 1, 2, 3, 4 and 5. Whatever the order they answer in, and so
-    whoever gave which answer, the database afterwards holds exactly the same."""
-    sent_at = clock.now() - dt.timedelta(hours=1)
+def test_the_database_cannot_tell_which_attendee_gave_which_answer(
+    centre, order, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Five attendees are invited and answer 1, 2, 3, 4 and 5. Whatever the order they
+    answer in, and so whoever gave which answer, the database afterwards holds exactly the
+    same, and no ticket remains."""
+    now = clock.now()
     event = helpers.ended_event(centre)
     people = [factories.UserFactory(email=f"deltaker{i}@example.org") for i in range(5)]
-    tokens = [helpers.ticket(event, person) for person in people]
-    EvaluationTicket.objects.update(sent_at=sent_at)
+    for person in people:
+        factories.registration_row(event, person)
+    _send(django_capture_on_commit_callbacks, now=now)
+    tokens = _tokens(mailoutbox)
 
     # The k-th answer stored is always the score k+1; who sends it differs per `order`.
     for score, person_index in zip(range(1, 6), order, strict=True):
         services.evaluation_submit(
-            token=tokens[person_index],
+            token=tokens[people[person_index].email],
             scores=dict.fromkeys(["hope", "difference", "capable"], score),
             free_text="",
             answers={},
         )
 
-    evaluations, tickets = _snapshot()
+    evaluations, tickets, invited = _snapshot()
     assert evaluations == [
         {
             "event_id": event.pk,
@@ -298,26 +425,29 @@ def test_the_database_cannot_tell_which_attendee_gave_which_answer(centre, order
         }
         for score in range(1, 6)
     ]
-    assert tickets == [(person.email, True, sent_at) for person in sorted(people, key=lambda p: p.email)]
+    assert tickets == []
+    assert invited == [(person.email, now) for person in sorted(people, key=lambda p: p.email)]
 
 
-def test_who_gave_which_answer_is_nowhere_in_the_database(centre):
+def test_who_gave_which_answer_is_nowhere_in_the_database(
+    centre, mailoutbox, django_capture_on_commit_callbacks
+):
     event = helpers.ended_event(centre)
     person = factories.UserFactory(email="hemmelig@example.org", full_name="Hemmelig Person")
     registration_id = factories.registration_row(event, person).pk
-    token = "t" * 43
-    EvaluationTicket.objects.create(
-        registration_id=registration_id, token_hash=services.token_hash(token), sent_at=clock.now()
-    )
+    _send(django_capture_on_commit_callbacks)
+    (token,) = _tokens(mailoutbox).values()
     evaluation = services.evaluation_submit(
         token=token, scores=helpers.SCORES, free_text="Et svar", answers={}
     )
     row = Evaluation.objects.filter(pk=evaluation.pk).values().get()
-    assert person.pk not in {
+    assert {person.pk, registration_id} & {
         value for key, value in row.items() if key not in {"id", "event_id", "hope", "difference", "capable"}
-    }
+    } == set()
+    assert not EvaluationTicket.objects.exists()
     for entry in AuditEntry.objects.all():
         assert "Et svar" not in str(entry.changes)
+        assert token not in str(entry.changes)
         assert entry.object_id != str(evaluation.pk) or entry.content_type.model != "evaluation"
 
 

@@ -1,7 +1,9 @@
-"""The evaluation pages: answering from the link without logging in, the results of an
-event for its organisers, and the summary per centre and kind of event."""
+"""The evaluation pages: answering from the link without logging in while answering is
+open, the results of an event for its organisers once it has closed, and the summary per
+centre and kind of event of closed evaluations."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -9,6 +11,7 @@ from django.urls import reverse
 from batteriet.centres.models import StaffRole
 from batteriet.core import time as clock
 from batteriet.events.models import Evaluation, EvaluationAnswer, EvaluationQuestion, EvaluationTicket
+from batteriet.events.services import evaluation as evaluation_services
 from tests import factories
 from tests.evaluations import helpers
 
@@ -17,6 +20,12 @@ pytestmark = pytest.mark.django_db
 LONG = "x" * 20_000
 SCRIPT = "<script>alert(1)</script>"
 VALID = {"hope": "4", "difference": "5", "capable": "3", "free_text": "Fint kurs"}
+
+
+@pytest.fixture(autouse=True)
+def _in_english(settings):
+    """The messages are checked in English, the language they are written in."""
+    settings.LANGUAGE_CODE = "en"
 
 
 @pytest.fixture
@@ -60,18 +69,44 @@ def test_an_answer_is_stored_and_leads_to_the_thanks_page(client, event):
     assert client.get(response["Location"]).status_code == 200
 
 
-def test_a_used_link_gets_a_friendly_410_and_an_unknown_one_a_404(client, event):
+def test_a_used_or_unknown_link_gets_a_friendly_404(client, event):
     token = helpers.ticket(event)
     client.post(_evaluate(token), VALID)
     used = client.get(_evaluate(token))
-    assert used.status_code == 410
-    assert "already" in used.content.decode()
-    assert client.post(_evaluate(token), VALID).status_code == 410
+    assert used.status_code == 404
+    assert "Each link can be used once" in used.content.decode()
+    assert client.post(_evaluate(token), VALID).status_code == 404
     assert Evaluation.objects.count() == 1
     unknown = client.get(_evaluate("finnes-ikke"))
     assert unknown.status_code == 404
-    assert "could not find this evaluation" in unknown.content.decode()
+    assert "This link does not work" in unknown.content.decode()
     assert client.get(_evaluate(LONG)).status_code == 404
+
+
+def test_a_link_after_answering_closed_says_so_with_410(client, centre):
+    token = helpers.ticket(helpers.closed_event(centre))
+    response = client.get(_evaluate(token))
+    assert response.status_code == 410
+    assert "The evaluation has closed" in response.content.decode()
+    assert client.post(_evaluate(token), VALID).status_code == 410
+    assert not Evaluation.objects.exists()
+
+
+def test_a_form_sent_just_after_answering_closed_says_so(client, event, monkeypatch):
+    token = helpers.ticket(event)
+    closes_at = event.ends_at + dt.timedelta(days=21)
+    monkeypatch.setattr(clock, "now", lambda: closes_at - dt.timedelta(seconds=1))
+    assert "You can answer until" in client.get(_evaluate(token)).content.decode()
+    real_submit = evaluation_services.evaluation_submit
+
+    def submit_after_closing(**kwargs):
+        monkeypatch.setattr(clock, "now", lambda: closes_at)
+        return real_submit(**kwargs)
+
+    monkeypatch.setattr(evaluation_services, "evaluation_submit", submit_after_closing)
+    response = client.post(_evaluate(token), VALID)
+    assert response.status_code == 410
+    assert not Evaluation.objects.exists()
 
 
 @pytest.mark.parametrize(
@@ -99,7 +134,7 @@ def test_bad_input_shows_a_message_by_the_field_and_stores_nothing(client, event
     assert response.status_code == 200
     assert f'id="id_{field}_error"' in response.content.decode()
     assert not Evaluation.objects.exists()
-    assert not EvaluationTicket.objects.get().is_spent
+    assert EvaluationTicket.objects.count() == 1
 
 
 def test_script_in_the_free_text_is_stored_as_text(client, event):
@@ -122,17 +157,50 @@ def _results(event) -> str:
     return reverse("events:staff_evaluation", args=[event.pk])
 
 
-def test_four_answers_show_nothing_but_n(client, event, adviser):
-    helpers.answers(event, 4, free_text="Hemmelig tekst", hope=1)
+@pytest.fixture
+def closed(centre):
+    return helpers.closed_event(centre, title="Styrearbeid i frivillige organisasjoner")
+
+
+def test_while_answering_is_open_nothing_is_shown_not_even_n(client, event, adviser):
+    helpers.ticket(event)
+    helpers.answers(event, 7, free_text="Hemmelig tekst", hope=1)
     client.force_login(adviser)
-    body = client.get(_results(event)).content.decode()
+    response = client.get(_results(event))
+    body = response.content.decode()
+    closes_on = (event.ends_at + dt.timedelta(days=21)).astimezone(clock.OSLO).date()
+    assert "Results are shown when answering closes on" in body
+    assert f"{closes_on.day}. {closes_on:%B} {closes_on.year}" in body
+    assert "1 person was invited." in body
+    section = body.split('id="results-heading"')[1].split('id="questions-heading"')[0]
+    assert "answered" not in section and "n = " not in section and "7 people" not in section
+    assert "Hemmelig tekst" not in body
+    assert "<table" not in body
+    assert response.context["results"].n is None
+
+
+def test_one_answer_more_while_open_does_not_change_the_page(client, event, adviser):
+    helpers.answers(event, 5)
+    client.force_login(adviser)
+    before = client.get(_results(event)).content.decode()
+    helpers.answers(event, 1, free_text="Ett svar til", hope=1)
+    after = client.get(_results(event)).content.decode()
+    strip = lambda html: re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)  # noqa: E731
+    assert strip(before) == strip(after)
+
+
+def test_four_answers_show_nothing_but_n(client, closed, adviser):
+    helpers.answers(closed, 4, free_text="Hemmelig tekst", hope=1)
+    client.force_login(adviser)
+    body = client.get(_results(closed)).content.decode()
     assert "Too few answers to show without risking that someone is recognised (n = 4)" in body
     assert "Hemmelig tekst" not in body
     assert "1.0" not in body and "1,0" not in body
     assert "<table" not in body
 
 
-def test_five_answers_show_averages_distribution_free_texts_and_own_answers(client, event, adviser):
+def test_five_answers_show_averages_distribution_free_texts_and_own_answers(client, closed, adviser):
+    event = closed
     question = EvaluationQuestion.objects.create(event=event, label="Hva tar du med deg hjem?")
     evaluations = helpers.answers(event, 4, free_text="Godt kurs", hope=2)
     evaluations += helpers.answers(event, 1, free_text=SCRIPT, hope=4)
@@ -140,6 +208,7 @@ def test_five_answers_show_averages_distribution_free_texts_and_own_answers(clie
     client.force_login(adviser)
     body = client.get(_results(event)).content.decode()
     assert "Too few answers" not in body
+    assert "5 people answered." in body
     assert "2.4" in body or "2,4" in body  # (4 × 2 + 4) / 5
     response = client.get(_results(event))
     hope = response.context["results"].statements[0]
@@ -163,7 +232,7 @@ def test_an_organiser_adds_and_removes_a_question_before_the_invitations(client,
 
 def test_after_the_invitations_the_questions_are_locked(client, event, adviser):
     question = EvaluationQuestion.objects.create(event=event, label="Hva savnet du?")
-    helpers.ticket(event)
+    factories.registration_row(event, factories.UserFactory(), evaluation_sent_at=clock.now())
     client.force_login(adviser)
     body = client.get(_results(event)).content.decode()
     assert "can no longer change" in body
@@ -208,8 +277,9 @@ def test_others_may_not_see_the_results(client, event, centre):
 
 
 def test_the_results_page_needs_the_same_queries_for_many_answers(
-    client, event, adviser, django_assert_max_num_queries
+    client, closed, adviser, django_assert_max_num_queries
 ):
+    event = closed
     questions = [EvaluationQuestion.objects.create(event=event, label=f"Spørsmål {n}") for n in range(3)]
     client.force_login(adviser)
     for evaluation in helpers.answers(event, 5, free_text="Tekst"):
@@ -234,8 +304,8 @@ def _rows(response) -> dict[tuple[str, str], object]:
 
 
 def test_the_summary_is_per_centre_and_kind_and_holds_back_small_rows(client, centre, adviser):
-    helpers.answers(helpers.ended_event(centre, kind="course"), 5, hope=5)
-    helpers.answers(helpers.ended_event(centre, kind="seminar"), 4, hope=1)
+    helpers.answers(helpers.closed_event(centre, kind="course"), 5, hope=5)
+    helpers.answers(helpers.closed_event(centre, kind="seminar"), 4, hope=1)
     client.force_login(adviser)
     response = client.get(SUMMARY)
     assert response.status_code == 200
@@ -250,13 +320,24 @@ def test_the_summary_is_per_centre_and_kind_and_holds_back_small_rows(client, ce
     assert "1.0" not in body and "1,0" not in body
 
 
+def test_the_summary_counts_only_evaluations_whose_answering_has_closed(client, centre, adviser):
+    helpers.answers(helpers.closed_event(centre, kind="course"), 5)
+    still_open = helpers.ended_event(centre, kind="course", days_ago=20)
+    helpers.answers(still_open, 5, hope=1)
+    helpers.answers(helpers.ended_event(centre, kind="seminar"), 6)
+    client.force_login(adviser)
+    response = client.get(SUMMARY)
+    assert {key: summary.n for key, summary in _rows(response).items()} == {("Batteriet Oslo", "course"): 5}
+    assert "21 days after the event" in response.content.decode()
+
+
 def test_staff_see_their_centres_and_coordinators_all(client, centre, adviser):
     vest = factories.CentreFactory(slug="vest", name="Batteriet Vest")
-    shared = helpers.ended_event(centre, kind="course")
+    shared = helpers.closed_event(centre, kind="course")
     shared.centres.add(vest)
     helpers.answers(shared, 5)
-    helpers.answers(helpers.ended_event(vest, kind="course"), 5)
-    helpers.answers(helpers.ended_event(None, kind="conference"), 6)
+    helpers.answers(helpers.closed_event(vest, kind="course"), 5)
+    helpers.answers(helpers.closed_event(None, kind="conference"), 6)
 
     client.force_login(adviser)
     assert set(_rows(client.get(SUMMARY))) == {("Batteriet Oslo", "course")}
@@ -274,7 +355,7 @@ def test_staff_see_their_centres_and_coordinators_all(client, centre, adviser):
 
 
 def test_the_period_defaults_to_this_year_and_filters_by_the_day_answered(client, centre, adviser):
-    event = helpers.ended_event(centre)
+    event = helpers.closed_event(centre)
     helpers.answers(event, 5)
     last_year = clock.local_today().replace(month=6, day=1) - dt.timedelta(days=366)
     Evaluation.objects.filter(pk__in=[e.pk for e in helpers.answers(event, 3)]).update(answered_on=last_year)
@@ -310,7 +391,7 @@ def test_bad_filters_show_a_message_by_the_field(client, centre, adviser, params
 
 def test_staff_may_not_pick_another_centre(client, centre, adviser):
     vest = factories.CentreFactory(slug="vest", name="Batteriet Vest")
-    helpers.answers(helpers.ended_event(vest), 5)
+    helpers.answers(helpers.closed_event(vest), 5)
     client.force_login(adviser)
     response = client.get(SUMMARY, {"centre": str(vest.pk)})
     assert 'id="id_centre_error"' in response.content.decode()
@@ -326,14 +407,14 @@ def test_only_staff_see_the_summary(client):
 def test_the_summary_needs_the_same_queries_for_many_events(
     client, centre, adviser, django_assert_max_num_queries
 ):
-    helpers.answers(helpers.ended_event(centre), 5)
+    helpers.answers(helpers.closed_event(centre), 5)
     client.force_login(adviser)
     client.get(SUMMARY)
     with django_assert_max_num_queries(20) as few:
         client.get(SUMMARY)
     for kind in ("seminar", "conference", "hearing", "member_gathering"):
         for _ in range(3):
-            helpers.answers(helpers.ended_event(centre, kind=kind), 5)
+            helpers.answers(helpers.closed_event(centre, kind=kind), 5)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(SUMMARY)
 
