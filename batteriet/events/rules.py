@@ -49,6 +49,16 @@ def split_group(
     accepts that the first ones get places and the rest wait.
     """
     check_group_size(group_size)
+    if capacity is not None and group_size > capacity and not accept_partial:
+        # A group that can never fit whole would hold up the waiting line for good.
+        raise RuleViolation(
+            code="group_larger_than_event",
+            message=_(
+                "The event has %(capacity)s places, so a group of %(size)s cannot wait together. "
+                "Choose to take the places there are, or register fewer people."
+            )
+            % {"capacity": capacity, "size": group_size},
+        )
     left = places_left(capacity=capacity, taken=taken)
     if left is None or group_size <= left:
         return group_size, 0
@@ -157,8 +167,7 @@ def check_special_need_consent(*, has_special_needs: bool, consent: bool) -> Non
         raise RuleViolation(
             code="special_need_without_consent",
             message=_(
-                "To share special needs with the organisers, tick the box. "
-                "Or leave those questions empty."
+                "To share special needs with the organisers, tick the box. Or leave those questions empty."
             ),
             field="consent",
         )

@@ -256,6 +256,54 @@ def test_a_group_that_does_not_fit_waits_together(centre, contact_and_members):
     assert reload(later).status == S.WAITING
 
 
+def test_a_group_bigger_than_the_event_cannot_wait_together(centre, contact_and_members):
+    organisation, contact, members = contact_and_members
+    event = factories.EventFactory(capacity=2, centres=[centre])
+
+    code = refused(
+        services.registration_create, actor=contact, event=event, people=members, organisation=organisation
+    )
+
+    assert code == "group_larger_than_event"
+    assert not Registration.objects.filter(event=event).exists()
+    # Nothing holds up the line: the next person gets a place.
+    assert register(event).status == S.CONFIRMED
+
+
+def test_leaving_the_line_lets_those_behind_have_the_free_places(centre, contact_and_members):
+    organisation, contact, members = contact_and_members
+    event = factories.EventFactory(capacity=3, centres=[centre])
+    first = register(event)
+    group = services.registration_create(
+        actor=contact, event=event, people=members, organisation=organisation
+    )
+    behind = register(event)
+    assert [reload(registration).status for registration in [*group, behind]] == [S.WAITING] * 4
+
+    for registration in group:
+        services.registration_cancel(actor=contact, registration=registration)
+
+    assert reload(behind).status == S.OFFERED
+    assert reload(first).status == S.CONFIRMED
+
+
+def test_a_waiting_group_cut_below_its_size_is_offered_the_places_there_are(centre, contact_and_members):
+    organisation, contact, members = contact_and_members
+    event = factories.EventFactory(capacity=3, centres=[centre])
+    register(event)
+    group = services.registration_create(
+        actor=contact, event=event, people=members, organisation=organisation
+    )
+    assert [reload(registration).status for registration in group] == [S.WAITING] * 3
+
+    # Three can never fit in two places: the first of the group gets the place there is.
+    services.event_capacity_change(actor=factories.staff(centre), event=event, capacity=2)
+
+    assert [reload(registration).status for registration in group] == [S.OFFERED, S.WAITING, S.WAITING]
+    event.refresh_from_db()
+    assert selectors.places_left(event) == 0
+
+
 def test_a_group_can_accept_the_places_left(centre, contact_and_members):
     organisation, contact, members = contact_and_members
     event = factories.EventFactory(capacity=4, centres=[centre])

@@ -13,6 +13,12 @@ pytestmark = pytest.mark.django_db
 S = RegistrationStatus
 
 
+@pytest.fixture(autouse=True)
+def _in_english(settings):
+    """The page is checked in English, the language it is written in."""
+    settings.LANGUAGE_CODE = "en"
+
+
 @pytest.fixture
 def centre():
     return factories.CentreFactory(slug="oslo", name="Batteriet Oslo")

@@ -297,8 +297,15 @@ def test_register_walk_ins_by_name_some_get_places_and_the_rest_wait(staff_clien
 
 
 def test_register_a_group_that_does_not_fit_waits_together(staff_client, event):
-    staff_client.post(_url("staff_register", event.pk), {"names": "A\nB\nC"})
-    assert set(Registration.objects.values_list("status", flat=True)) == {"waiting"}
+    factories.registration_row(event, factories.UserFactory())
+    staff_client.post(_url("staff_register", event.pk), {"names": "A\nB"})
+    assert list(Registration.objects.filter(person=None).values_list("status", flat=True)) == ["waiting"] * 2
+
+
+def test_a_group_bigger_than_the_event_is_refused_and_nothing_stored(staff_client, event):
+    response = staff_client.post(_url("staff_register", event.pk), {"names": "A\nB\nC"})
+    assert response.status_code == 200
+    assert not Registration.objects.exists()
 
 
 def test_register_someone_with_an_account_for_their_organisation(staff_client, event):

@@ -135,11 +135,10 @@ def registration_cancel(*, actor: User, registration: Registration) -> Registrat
         rules.check_cancel_allowed(starts_at=event.starts_at, now=now)
         if registration.status not in RegistrationStatus.active():
             raise _wrong_state()
-        held_a_place = registration.status in RegistrationStatus.holding_a_place()
         _set_status(actor, registration, RegistrationStatus.CANCELLED, "cancelled", now=now)
         notices.send_on_commit(registration, notices.Notice.CANCELLED)
-        if held_a_place:
-            _offer_next(event, now=now)
+        # Also when someone leaves the line: a waiting group that was too big may fit now.
+        _offer_next(event, now=now)
     return registration
 
 
@@ -247,7 +246,13 @@ def _offer_next(event: Event, *, now: dt.datetime) -> list[Registration]:
             return offered
         group = list(selectors.waiting_list(event).filter(group_key=head.group_key).select_for_update())
         left = rules.places_left(capacity=event.capacity, taken=selectors.places_held(event))
-        if left is not None and len(group) > left:
+        if event.capacity is not None and len(group) > event.capacity:
+            # Places were cut below the group's size after it joined: it can never fit whole,
+            # so its first ones are offered the places there are instead of blocking the line.
+            group = group[:left]
+            if not group:
+                return offered
+        elif left is not None and len(group) > left:
             return offered
         deadline = rules.offer_deadline(now=now, hold_hours=event.offer_hold_hours, starts_at=event.starts_at)
         for registration in group:
