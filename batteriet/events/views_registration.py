@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from batteriet.core import time as clock
 from batteriet.core.errors import RuleViolation
 from batteriet.core.forms import posted_data
-from batteriet.events import forms_registration, permissions, selectors_registration, services
+from batteriet.events import forms_registration, permissions, selectors, selectors_registration, services
 from batteriet.events.models import Registration, RegistrationStatus, Session
 from batteriet.events.services import answers as answer_services
 from batteriet.events.services import seats as seat_services
@@ -42,7 +42,8 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
             if form.questions and mine is not None:
                 _save_answers_after_registering(request, mine, form)
             return redirect("events:registration", pk=(mine or registrations[0]).pk)
-    return render(request, "events/registration_register.html", {"event": event, "form": form})
+    mine = selectors.active_registration(request.user, event)
+    return render(request, "events/registration_register.html", {"event": event, "form": form, "mine": mine})
 
 
 def _save_answers_after_registering(request: HttpRequest, registration: Registration, form) -> None:

@@ -532,3 +532,12 @@ def test_answers_refused_after_registering_keep_the_place_and_say_so(client, eve
     assert response.status_code == 200
     assert Registration.objects.get(person=person).status == "confirmed"
     assert "could not be saved" in response.content.decode()
+
+
+def test_the_form_tells_someone_already_registered_where_their_registration_is(client, event):
+    person = factories.UserFactory()
+    registration = factories.registration_row(event, person)
+    client.force_login(person)
+    html = client.get(url(event)).content.decode()
+    assert "You are already registered for this event." in html
+    assert reverse("events:registration", args=[registration.pk]) in html
