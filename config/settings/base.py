@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "batteriet.bookings",
     "batteriet.evaluations",
     "batteriet.events",
+    "batteriet.guidance",
     "batteriet.api",
     "batteriet.demo",
 ]

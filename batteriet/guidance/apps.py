@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class GuidanceConfig(AppConfig):
+    name = "batteriet.guidance"
+    label = "guidance"
+    verbose_name = _("Guidance")
