@@ -1,0 +1,1 @@
+"""Tests for guidance: availability, appointments, records, notes, drop-ins and figures."""
