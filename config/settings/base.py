@@ -220,6 +220,10 @@ TASKS = {
 # A time offered from the waiting list is held this long for the organisation to confirm.
 BOOKING_HOLD_HOURS = int(env_str("BOOKING_HOLD_HOURS", default="24"))
 
+# --- Guidance -------------------------------------------------------------------------
+# Confidential notes are deleted after this many years without contact with the organisation.
+GUIDANCE_NOTES_RETENTION_YEARS = int(env_str("GUIDANCE_NOTES_RETENTION_YEARS", default="3"))
+
 # --- Security -------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
