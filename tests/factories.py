@@ -498,3 +498,47 @@ def registration_row(event, person=None, **fields):
     fields.setdefault("status", "confirmed")
     fields.setdefault("position_at", clock.now())
     return Registration.objects.create(event=event, person=person, **fields)
+
+
+# Guidance: an adviser's weekly slot, a request and an appointment written straight to the
+# database (no rules checked).
+
+
+def availability(adviser, centre, weekday: int, start: dt.time, end: dt.time, minutes: int = 60, **fields):
+    from batteriet.guidance.models import AvailabilitySlot
+
+    fields.setdefault("valid_from", clock.local_today())
+    return AvailabilitySlot.objects.create(
+        adviser=adviser,
+        centre=centre,
+        weekday=weekday,
+        starts_at_time=start,
+        ends_at_time=end,
+        appointment_minutes=minutes,
+        **fields,
+    )
+
+
+def guidance_request_row(centre, requested_by=None, **fields):
+    from batteriet.guidance.models import GuidanceRequest
+
+    fields.setdefault("role", "initiator")
+    fields.setdefault("topic", "starting")
+    fields.setdefault("mode", "centre")
+    fields.setdefault("situation", "Vi vil starte en forening for enslige foreldre.")
+    return GuidanceRequest.objects.create(centre=centre, requested_by=requested_by or UserFactory(), **fields)
+
+
+def appointment_row(request, adviser, starts_at: dt.datetime, ends_at: dt.datetime, **fields):
+    from batteriet.guidance.models import Appointment
+
+    fields.setdefault("status", "booked")
+    fields.setdefault("mode", request.mode)
+    return Appointment.objects.create(
+        request=request,
+        adviser=adviser,
+        centre=request.centre,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        **fields,
+    )
