@@ -7,255 +7,832 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('centres', '0001_initial'),
-        ('organisations', '0002_targetgroup_seed'),
+        ("centres", "0001_initial"),
+        ("organisations", "0002_targetgroup_seed"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='GuidanceRequest',
+            name="GuidanceRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('initiator', 'I want to start an organisation'), ('representative', 'I represent an organisation'), ('board', 'We are the board of an organisation')], max_length=20, verbose_name='who asks')),
-                ('topic', models.CharField(choices=[('starting', 'Starting an organisation'), ('registers', 'Registering in Enhetsregisteret and Frivillighetsregisteret'), ('statutes', 'Statutes'), ('board', 'Board work and the annual meeting'), ('economy', 'Accounts and economy'), ('funding', 'Applying for money'), ('advocacy', 'Advocacy, politics and media'), ('conflict', 'Conflicts'), ('event', 'Planning an event or a hearing'), ('other', 'Something else')], max_length=20, verbose_name='topic')),
-                ('situation', models.TextField(max_length=3000, verbose_name='a few words about the situation')),
-                ('mode', models.CharField(choices=[('centre', 'At the centre'), ('phone', 'By phone'), ('video', 'By video')], max_length=10, verbose_name='how')),
-                ('language_need', models.CharField(blank=True, max_length=200, verbose_name='language or interpreter')),
-                ('accessibility_need', models.CharField(blank=True, max_length=500, verbose_name='accessibility')),
-                ('preferred_times', models.TextField(blank=True, max_length=1000, verbose_name='times that suit you')),
-                ('status', models.CharField(choices=[('new', 'Waiting for an adviser'), ('proposed', 'A time is proposed'), ('scheduled', 'Time booked'), ('handed_over', 'Handed over'), ('referred', 'Referred elsewhere'), ('cancelled', 'Cancelled'), ('done', 'Done')], default='new', max_length=20, verbose_name='status')),
-                ('referred_to', models.CharField(blank=True, max_length=300, verbose_name='referred to')),
-                ('staff_message', models.TextField(blank=True, max_length=2000, verbose_name='message from the centre')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='asked')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('adviser', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='guidance_assigned', to=settings.AUTH_USER_MODEL, verbose_name='adviser')),
-                ('centre', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='guidance_requests', to='centres.centre', verbose_name='centre')),
-                ('organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='guidance_requests', to='organisations.organisation', verbose_name='organisation')),
-                ('requested_by', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='guidance_requests', to=settings.AUTH_USER_MODEL, verbose_name='asked by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("initiator", "I want to start an organisation"),
+                            ("representative", "I represent an organisation"),
+                            ("board", "We are the board of an organisation"),
+                        ],
+                        max_length=20,
+                        verbose_name="who asks",
+                    ),
+                ),
+                (
+                    "topic",
+                    models.CharField(
+                        choices=[
+                            ("starting", "Starting an organisation"),
+                            ("registers", "Registering in Enhetsregisteret and Frivillighetsregisteret"),
+                            ("statutes", "Statutes"),
+                            ("board", "Board work and the annual meeting"),
+                            ("economy", "Accounts and economy"),
+                            ("funding", "Applying for money"),
+                            ("advocacy", "Advocacy, politics and media"),
+                            ("conflict", "Conflicts"),
+                            ("event", "Planning an event or a hearing"),
+                            ("other", "Something else"),
+                        ],
+                        max_length=20,
+                        verbose_name="topic",
+                    ),
+                ),
+                (
+                    "situation",
+                    models.TextField(max_length=3000, verbose_name="a few words about the situation"),
+                ),
+                (
+                    "mode",
+                    models.CharField(
+                        choices=[("centre", "At the centre"), ("phone", "By phone"), ("video", "By video")],
+                        max_length=10,
+                        verbose_name="how",
+                    ),
+                ),
+                (
+                    "language_need",
+                    models.CharField(blank=True, max_length=200, verbose_name="language or interpreter"),
+                ),
+                (
+                    "accessibility_need",
+                    models.CharField(blank=True, max_length=500, verbose_name="accessibility"),
+                ),
+                (
+                    "preferred_times",
+                    models.TextField(blank=True, max_length=1000, verbose_name="times that suit you"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("new", "Waiting for an adviser"),
+                            ("proposed", "A time is proposed"),
+                            ("scheduled", "Time booked"),
+                            ("handed_over", "Handed over"),
+                            ("referred", "Referred elsewhere"),
+                            ("cancelled", "Cancelled"),
+                            ("done", "Done"),
+                        ],
+                        default="new",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                ("referred_to", models.CharField(blank=True, max_length=300, verbose_name="referred to")),
+                (
+                    "staff_message",
+                    models.TextField(blank=True, max_length=2000, verbose_name="message from the centre"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="asked")),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "adviser",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="guidance_assigned",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="adviser",
+                    ),
+                ),
+                (
+                    "centre",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="guidance_requests",
+                        to="centres.centre",
+                        verbose_name="centre",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="guidance_requests",
+                        to="organisations.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="guidance_requests",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="asked by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'request for guidance',
-                'verbose_name_plural': 'requests for guidance',
-                'ordering': ['-created_at', 'id'],
+                "verbose_name": "request for guidance",
+                "verbose_name_plural": "requests for guidance",
+                "ordering": ["-created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Appointment',
+            name="Appointment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('starts_at', models.DateTimeField(verbose_name='starts')),
-                ('ends_at', models.DateTimeField(verbose_name='ends')),
-                ('mode', models.CharField(choices=[('centre', 'At the centre'), ('phone', 'By phone'), ('video', 'By video')], max_length=10, verbose_name='how')),
-                ('status', models.CharField(choices=[('proposed', 'Proposed, waiting for an answer'), ('booked', 'Booked'), ('cancelled', 'Cancelled'), ('done', 'Held')], max_length=20, verbose_name='status')),
-                ('reminder_sent_at', models.DateTimeField(blank=True, null=True, verbose_name='reminder sent')),
-                ('cancelled_at', models.DateTimeField(blank=True, null=True, verbose_name='cancelled')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('adviser', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='appointments', to=settings.AUTH_USER_MODEL, verbose_name='adviser')),
-                ('centre', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='centres.centre', verbose_name='centre')),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='appointments', to='guidance.guidancerequest', verbose_name='request')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("starts_at", models.DateTimeField(verbose_name="starts")),
+                ("ends_at", models.DateTimeField(verbose_name="ends")),
+                (
+                    "mode",
+                    models.CharField(
+                        choices=[("centre", "At the centre"), ("phone", "By phone"), ("video", "By video")],
+                        max_length=10,
+                        verbose_name="how",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("proposed", "Proposed, waiting for an answer"),
+                            ("booked", "Booked"),
+                            ("cancelled", "Cancelled"),
+                            ("done", "Held"),
+                        ],
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "reminder_sent_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="reminder sent"),
+                ),
+                ("cancelled_at", models.DateTimeField(blank=True, null=True, verbose_name="cancelled")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "adviser",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="appointments",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="adviser",
+                    ),
+                ),
+                (
+                    "centre",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="centres.centre",
+                        verbose_name="centre",
+                    ),
+                ),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="appointments",
+                        to="guidance.guidancerequest",
+                        verbose_name="request",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'appointment',
-                'verbose_name_plural': 'appointments',
-                'ordering': ['starts_at', 'id'],
+                "verbose_name": "appointment",
+                "verbose_name_plural": "appointments",
+                "ordering": ["starts_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='NoteRead',
+            name="NoteRead",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('note_id_read', models.PositiveBigIntegerField(verbose_name='note')),
-                ('read_at', models.DateTimeField(auto_now_add=True, verbose_name='read')),
-                ('centre', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='centres.centre', verbose_name='centre')),
-                ('reader', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='read by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("note_id_read", models.PositiveBigIntegerField(verbose_name="note")),
+                ("read_at", models.DateTimeField(auto_now_add=True, verbose_name="read")),
+                (
+                    "centre",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="centres.centre",
+                        verbose_name="centre",
+                    ),
+                ),
+                (
+                    "reader",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="read by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'note read',
-                'verbose_name_plural': 'notes read',
-                'ordering': ['-read_at', 'id'],
+                "verbose_name": "note read",
+                "verbose_name_plural": "notes read",
+                "ordering": ["-read_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='SessionRecord',
+            name="SessionRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('held_at', models.DateTimeField(verbose_name='when')),
-                ('minutes', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(600)], verbose_name='minutes')),
-                ('mode', models.CharField(choices=[('centre', 'At the centre'), ('phone', 'By phone'), ('video', 'By video')], max_length=10, verbose_name='how')),
-                ('people', models.PositiveSmallIntegerField(default=1, validators=[django.core.validators.MinValueValidator(1)], verbose_name='number of people')),
-                ('topics', models.JSONField(default=list, verbose_name='topics')),
-                ('outcomes', models.JSONField(default=list, verbose_name='outcome')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('adviser', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='guidance_records', to=settings.AUTH_USER_MODEL, verbose_name='adviser')),
-                ('appointment', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='record', to='guidance.appointment', verbose_name='appointment')),
-                ('centre', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='centres.centre', verbose_name='centre')),
-                ('organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='guidance_records', to='organisations.organisation', verbose_name='organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("held_at", models.DateTimeField(verbose_name="when")),
+                (
+                    "minutes",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(600),
+                        ],
+                        verbose_name="minutes",
+                    ),
+                ),
+                (
+                    "mode",
+                    models.CharField(
+                        choices=[("centre", "At the centre"), ("phone", "By phone"), ("video", "By video")],
+                        max_length=10,
+                        verbose_name="how",
+                    ),
+                ),
+                (
+                    "people",
+                    models.PositiveSmallIntegerField(
+                        default=1,
+                        validators=[django.core.validators.MinValueValidator(1)],
+                        verbose_name="number of people",
+                    ),
+                ),
+                ("topics", models.JSONField(default=list, verbose_name="topics")),
+                ("outcomes", models.JSONField(default=list, verbose_name="outcome")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "adviser",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="guidance_records",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="adviser",
+                    ),
+                ),
+                (
+                    "appointment",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="record",
+                        to="guidance.appointment",
+                        verbose_name="appointment",
+                    ),
+                ),
+                (
+                    "centre",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="centres.centre",
+                        verbose_name="centre",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="guidance_records",
+                        to="organisations.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'guidance session',
-                'verbose_name_plural': 'guidance sessions',
-                'ordering': ['-held_at', 'id'],
+                "verbose_name": "guidance session",
+                "verbose_name_plural": "guidance sessions",
+                "ordering": ["-held_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='JourneyProgress',
+            name="JourneyProgress",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('step', models.CharField(choices=[('founded', 'Founded'), ('statutes', 'Statutes adopted'), ('board', 'Board elected'), ('enhetsregisteret', 'Registered in Enhetsregisteret'), ('frivillighetsregisteret', 'Registered in Frivillighetsregisteret'), ('accounts', 'Accounts in order'), ('first_application', 'First application sent')], max_length=30, verbose_name='step')),
-                ('reached_on', models.DateField(verbose_name='reached')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='journey', to='organisations.organisation', verbose_name='organisation')),
-                ('record', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='journey_steps', to='guidance.sessionrecord', verbose_name='session that moved it')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "step",
+                    models.CharField(
+                        choices=[
+                            ("founded", "Founded"),
+                            ("statutes", "Statutes adopted"),
+                            ("board", "Board elected"),
+                            ("enhetsregisteret", "Registered in Enhetsregisteret"),
+                            ("frivillighetsregisteret", "Registered in Frivillighetsregisteret"),
+                            ("accounts", "Accounts in order"),
+                            ("first_application", "First application sent"),
+                        ],
+                        max_length=30,
+                        verbose_name="step",
+                    ),
+                ),
+                ("reached_on", models.DateField(verbose_name="reached")),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="journey",
+                        to="organisations.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "record",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="journey_steps",
+                        to="guidance.sessionrecord",
+                        verbose_name="session that moved it",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'step on the way',
-                'verbose_name_plural': 'steps on the way',
-                'ordering': ['reached_on', 'id'],
+                "verbose_name": "step on the way",
+                "verbose_name_plural": "steps on the way",
+                "ordering": ["reached_on", "id"],
             },
         ),
         migrations.CreateModel(
-            name='FollowUp',
+            name="FollowUp",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.CharField(max_length=500, verbose_name='what')),
-                ('due_on', models.DateField(verbose_name='by')),
-                ('done_at', models.DateTimeField(blank=True, null=True, verbose_name='done')),
-                ('reminded_at', models.DateTimeField(blank=True, null=True, verbose_name='reminded')),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='guidance_follow_ups', to=settings.AUTH_USER_MODEL, verbose_name='who')),
-                ('record', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='follow_ups', to='guidance.sessionrecord', verbose_name='session')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.CharField(max_length=500, verbose_name="what")),
+                ("due_on", models.DateField(verbose_name="by")),
+                ("done_at", models.DateTimeField(blank=True, null=True, verbose_name="done")),
+                ("reminded_at", models.DateTimeField(blank=True, null=True, verbose_name="reminded")),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="guidance_follow_ups",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="who",
+                    ),
+                ),
+                (
+                    "record",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="follow_ups",
+                        to="guidance.sessionrecord",
+                        verbose_name="session",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'follow-up',
-                'verbose_name_plural': 'follow-ups',
-                'ordering': ['due_on', 'id'],
+                "verbose_name": "follow-up",
+                "verbose_name_plural": "follow-ups",
+                "ordering": ["due_on", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ConfidentialNote',
+            name="ConfidentialNote",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField(max_length=10000, verbose_name='note')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='written')),
-                ('author', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='written by')),
-                ('centre', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='centres.centre', verbose_name='centre')),
-                ('organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='guidance_notes', to='organisations.organisation', verbose_name='organisation')),
-                ('record', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='notes', to='guidance.sessionrecord', verbose_name='session')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.TextField(max_length=10000, verbose_name="note")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="written")),
+                (
+                    "author",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="written by",
+                    ),
+                ),
+                (
+                    "centre",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="centres.centre",
+                        verbose_name="centre",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="guidance_notes",
+                        to="organisations.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "record",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="notes",
+                        to="guidance.sessionrecord",
+                        verbose_name="session",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'confidential note',
-                'verbose_name_plural': 'confidential notes',
-                'ordering': ['-created_at', 'id'],
+                "verbose_name": "confidential note",
+                "verbose_name_plural": "confidential notes",
+                "ordering": ["-created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Absence',
+            name="Absence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('starts_at', models.DateTimeField(verbose_name='from')),
-                ('ends_at', models.DateTimeField(verbose_name='to')),
-                ('reason', models.CharField(blank=True, max_length=200, verbose_name='reason')),
-                ('adviser', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='absences', to=settings.AUTH_USER_MODEL, verbose_name='adviser')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("starts_at", models.DateTimeField(verbose_name="from")),
+                ("ends_at", models.DateTimeField(verbose_name="to")),
+                ("reason", models.CharField(blank=True, max_length=200, verbose_name="reason")),
+                (
+                    "adviser",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="absences",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="adviser",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'absence',
-                'verbose_name_plural': 'absences',
-                'ordering': ['starts_at'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('ends_at__gt', models.F('starts_at'))), name='guidance_absence_ends_after_start', violation_error_message='The end must be after the start.')],
+                "verbose_name": "absence",
+                "verbose_name_plural": "absences",
+                "ordering": ["starts_at"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("ends_at__gt", models.F("starts_at"))),
+                        name="guidance_absence_ends_after_start",
+                        violation_error_message="The end must be after the start.",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='AvailabilitySlot',
+            name="AvailabilitySlot",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('weekday', models.PositiveSmallIntegerField(choices=[(0, 'Monday'), (1, 'Tuesday'), (2, 'Wednesday'), (3, 'Thursday'), (4, 'Friday'), (5, 'Saturday'), (6, 'Sunday')], verbose_name='weekday')),
-                ('starts_at_time', models.TimeField(verbose_name='from')),
-                ('ends_at_time', models.TimeField(verbose_name='to')),
-                ('appointment_minutes', models.PositiveSmallIntegerField(default=60, validators=[django.core.validators.MinValueValidator(15), django.core.validators.MaxValueValidator(240)], verbose_name='length of an appointment (minutes)')),
-                ('valid_from', models.DateField(verbose_name='from date')),
-                ('valid_until', models.DateField(blank=True, null=True, verbose_name='until date')),
-                ('adviser', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='availability', to=settings.AUTH_USER_MODEL, verbose_name='adviser')),
-                ('centre', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='centres.centre', verbose_name='centre')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "weekday",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (0, "Monday"),
+                            (1, "Tuesday"),
+                            (2, "Wednesday"),
+                            (3, "Thursday"),
+                            (4, "Friday"),
+                            (5, "Saturday"),
+                            (6, "Sunday"),
+                        ],
+                        verbose_name="weekday",
+                    ),
+                ),
+                ("starts_at_time", models.TimeField(verbose_name="from")),
+                ("ends_at_time", models.TimeField(verbose_name="to")),
+                (
+                    "appointment_minutes",
+                    models.PositiveSmallIntegerField(
+                        default=60,
+                        validators=[
+                            django.core.validators.MinValueValidator(15),
+                            django.core.validators.MaxValueValidator(240),
+                        ],
+                        verbose_name="length of an appointment (minutes)",
+                    ),
+                ),
+                ("valid_from", models.DateField(verbose_name="from date")),
+                ("valid_until", models.DateField(blank=True, null=True, verbose_name="until date")),
+                (
+                    "adviser",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="availability",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="adviser",
+                    ),
+                ),
+                (
+                    "centre",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="centres.centre",
+                        verbose_name="centre",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'available time',
-                'verbose_name_plural': 'available times',
-                'ordering': ['weekday', 'starts_at_time'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('ends_at_time__gt', models.F('starts_at_time'))), name='guidance_availabilityslot_ends_after_start', violation_error_message='The end must be after the start.'), models.CheckConstraint(condition=models.Q(('weekday__gte', 0), ('weekday__lte', 6)), name='guidance_availabilityslot_weekday', violation_error_message='Choose a weekday.'), models.CheckConstraint(condition=models.Q(('appointment_minutes__gte', 15), ('appointment_minutes__lte', 240)), name='guidance_availabilityslot_minutes', violation_error_message='An appointment lasts from 15 minutes to 4 hours.'), models.CheckConstraint(condition=models.Q(('valid_until__isnull', True), ('valid_until__gte', models.F('valid_from')), _connector='OR'), name='guidance_availabilityslot_until_after_from', violation_error_message='The last day cannot be before the first.')],
+                "verbose_name": "available time",
+                "verbose_name_plural": "available times",
+                "ordering": ["weekday", "starts_at_time"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("ends_at_time__gt", models.F("starts_at_time"))),
+                        name="guidance_availabilityslot_ends_after_start",
+                        violation_error_message="The end must be after the start.",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("weekday__gte", 0), ("weekday__lte", 6)),
+                        name="guidance_availabilityslot_weekday",
+                        violation_error_message="Choose a weekday.",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("appointment_minutes__gte", 15), ("appointment_minutes__lte", 240)
+                        ),
+                        name="guidance_availabilityslot_minutes",
+                        violation_error_message="An appointment lasts from 15 minutes to 4 hours.",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("valid_until__isnull", True),
+                            ("valid_until__gte", models.F("valid_from")),
+                            _connector="OR",
+                        ),
+                        name="guidance_availabilityslot_until_after_from",
+                        violation_error_message="The last day cannot be before the first.",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='DropIn',
+            name="DropIn",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('held_on', models.DateField(verbose_name='day')),
-                ('topic', models.CharField(choices=[('starting', 'Starting an organisation'), ('registers', 'Registering in Enhetsregisteret and Frivillighetsregisteret'), ('statutes', 'Statutes'), ('board', 'Board work and the annual meeting'), ('economy', 'Accounts and economy'), ('funding', 'Applying for money'), ('advocacy', 'Advocacy, politics and media'), ('conflict', 'Conflicts'), ('event', 'Planning an event or a hearing'), ('other', 'Something else')], max_length=20, verbose_name='topic')),
-                ('mode', models.CharField(choices=[('centre', 'At the centre'), ('phone', 'By phone'), ('video', 'By video')], max_length=10, verbose_name='how')),
-                ('minutes', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(600)], verbose_name='minutes')),
-                ('centre', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='centres.centre', verbose_name='centre')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("held_on", models.DateField(verbose_name="day")),
+                (
+                    "topic",
+                    models.CharField(
+                        choices=[
+                            ("starting", "Starting an organisation"),
+                            ("registers", "Registering in Enhetsregisteret and Frivillighetsregisteret"),
+                            ("statutes", "Statutes"),
+                            ("board", "Board work and the annual meeting"),
+                            ("economy", "Accounts and economy"),
+                            ("funding", "Applying for money"),
+                            ("advocacy", "Advocacy, politics and media"),
+                            ("conflict", "Conflicts"),
+                            ("event", "Planning an event or a hearing"),
+                            ("other", "Something else"),
+                        ],
+                        max_length=20,
+                        verbose_name="topic",
+                    ),
+                ),
+                (
+                    "mode",
+                    models.CharField(
+                        choices=[("centre", "At the centre"), ("phone", "By phone"), ("video", "By video")],
+                        max_length=10,
+                        verbose_name="how",
+                    ),
+                ),
+                (
+                    "minutes",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(600),
+                        ],
+                        verbose_name="minutes",
+                    ),
+                ),
+                (
+                    "centre",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="centres.centre",
+                        verbose_name="centre",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'drop-in',
-                'verbose_name_plural': 'drop-ins',
-                'ordering': ['-held_on', 'id'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('minutes__gte', 1), ('minutes__lte', 600)), name='guidance_dropin_minutes', violation_error_message='From 1 minute to 10 hours.')],
+                "verbose_name": "drop-in",
+                "verbose_name_plural": "drop-ins",
+                "ordering": ["-held_on", "id"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("minutes__gte", 1), ("minutes__lte", 600)),
+                        name="guidance_dropin_minutes",
+                        violation_error_message="From 1 minute to 10 hours.",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='GuidanceEvaluation',
+            name="GuidanceEvaluation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('hope', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)], verbose_name='I have more hope that my own effort works.')),
-                ('difference', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)], verbose_name='I believe more that I can make a difference for myself and others.')),
-                ('capable', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)], verbose_name='I feel more that "I am something, I can do something".')),
-                ('free_text', models.TextField(blank=True, max_length=3000, verbose_name='anything else you want to tell us')),
-                ('answered_on', models.DateField(verbose_name='answered')),
-                ('centre', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='centres.centre', verbose_name='centre')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "hope",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(5),
+                        ],
+                        verbose_name="I have more hope that my own effort works.",
+                    ),
+                ),
+                (
+                    "difference",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(5),
+                        ],
+                        verbose_name="I believe more that I can make a difference for myself and others.",
+                    ),
+                ),
+                (
+                    "capable",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(5),
+                        ],
+                        verbose_name='I feel more that "I am something, I can do something".',
+                    ),
+                ),
+                (
+                    "free_text",
+                    models.TextField(
+                        blank=True, max_length=3000, verbose_name="anything else you want to tell us"
+                    ),
+                ),
+                ("answered_on", models.DateField(verbose_name="answered")),
+                (
+                    "centre",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="centres.centre",
+                        verbose_name="centre",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'guidance evaluation',
-                'verbose_name_plural': 'guidance evaluations',
-                'abstract': False,
-                'constraints': [models.CheckConstraint(condition=models.Q(('hope__gte', 1), ('hope__lte', 5)), name='guidance_guidanceevaluation_hope_1_to_5', violation_error_message='Choose a number from 1 to 5.'), models.CheckConstraint(condition=models.Q(('difference__gte', 1), ('difference__lte', 5)), name='guidance_guidanceevaluation_difference_1_to_5', violation_error_message='Choose a number from 1 to 5.'), models.CheckConstraint(condition=models.Q(('capable__gte', 1), ('capable__lte', 5)), name='guidance_guidanceevaluation_capable_1_to_5', violation_error_message='Choose a number from 1 to 5.')],
+                "verbose_name": "guidance evaluation",
+                "verbose_name_plural": "guidance evaluations",
+                "abstract": False,
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("hope__gte", 1), ("hope__lte", 5)),
+                        name="guidance_guidanceevaluation_hope_1_to_5",
+                        violation_error_message="Choose a number from 1 to 5.",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("difference__gte", 1), ("difference__lte", 5)),
+                        name="guidance_guidanceevaluation_difference_1_to_5",
+                        violation_error_message="Choose a number from 1 to 5.",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("capable__gte", 1), ("capable__lte", 5)),
+                        name="guidance_guidanceevaluation_capable_1_to_5",
+                        violation_error_message="Choose a number from 1 to 5.",
+                    ),
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='guidancerequest',
-            index=models.Index(fields=['centre', 'status'], name='guidance_request_queue_idx'),
+            model_name="guidancerequest",
+            index=models.Index(fields=["centre", "status"], name="guidance_request_queue_idx"),
         ),
         migrations.AddConstraint(
-            model_name='guidancerequest',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'referred'), _negated=True), models.Q(('referred_to', ''), _negated=True), _connector='OR'), name='guidance_request_referral_says_where', violation_error_message='Say where the person is referred to.'),
+            model_name="guidancerequest",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "referred"), _negated=True),
+                    models.Q(("referred_to", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="guidance_request_referral_says_where",
+                violation_error_message="Say where the person is referred to.",
+            ),
         ),
         migrations.AddIndex(
-            model_name='appointment',
-            index=models.Index(fields=['adviser', 'ends_at', 'starts_at'], name='guidance_appointment_time_idx'),
+            model_name="appointment",
+            index=models.Index(
+                fields=["adviser", "ends_at", "starts_at"], name="guidance_appointment_time_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='appointment',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_at__gt', models.F('starts_at'))), name='guidance_appointment_ends_after_start', violation_error_message='The end must be after the start.'),
+            model_name="appointment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ends_at__gt", models.F("starts_at"))),
+                name="guidance_appointment_ends_after_start",
+                violation_error_message="The end must be after the start.",
+            ),
         ),
         migrations.AddIndex(
-            model_name='noteread',
-            index=models.Index(fields=['centre', 'read_at'], name='guidance_noteread_centre_idx'),
+            model_name="noteread",
+            index=models.Index(fields=["centre", "read_at"], name="guidance_noteread_centre_idx"),
         ),
         migrations.AddIndex(
-            model_name='sessionrecord',
-            index=models.Index(fields=['centre', 'held_at'], name='guidance_record_centre_idx'),
+            model_name="sessionrecord",
+            index=models.Index(fields=["centre", "held_at"], name="guidance_record_centre_idx"),
         ),
         migrations.AddConstraint(
-            model_name='sessionrecord',
-            constraint=models.CheckConstraint(condition=models.Q(('minutes__gte', 1), ('minutes__lte', 600)), name='guidance_sessionrecord_minutes', violation_error_message='From 1 minute to 10 hours.'),
+            model_name="sessionrecord",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("minutes__gte", 1), ("minutes__lte", 600)),
+                name="guidance_sessionrecord_minutes",
+                violation_error_message="From 1 minute to 10 hours.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='sessionrecord',
-            constraint=models.CheckConstraint(condition=models.Q(('people__gte', 1)), name='guidance_sessionrecord_people', violation_error_message='At least one person took part.'),
+            model_name="sessionrecord",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("people__gte", 1)),
+                name="guidance_sessionrecord_people",
+                violation_error_message="At least one person took part.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='journeyprogress',
-            constraint=models.UniqueConstraint(fields=('organisation', 'step'), name='guidance_journeyprogress_step_once', violation_error_message='This step is already reached.'),
+            model_name="journeyprogress",
+            constraint=models.UniqueConstraint(
+                fields=("organisation", "step"),
+                name="guidance_journeyprogress_step_once",
+                violation_error_message="This step is already reached.",
+            ),
         ),
     ]
