@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("batteriet.organisations.urls")),
     path("", include("batteriet.bookings.urls")),
     path("", include("batteriet.events.urls")),
+    path("", include("batteriet.guidance.urls")),
     path("api/v1/", api.urls),
     re_path(r"^api/v1/", not_found_outside_routes),
     path("", include("batteriet.api.urls")),

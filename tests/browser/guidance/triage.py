@@ -1,0 +1,5 @@
+"""Browser pages of the guidance triage area, per role (see tests/browser/test_guidance_pages.py)."""
+
+
+def pages(role: str, site) -> list:
+    return []
