@@ -228,6 +228,9 @@ class Appointment(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=AppointmentStatus.choices)
     reminder_sent_at = models.DateTimeField(_("reminder sent"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    # The calendar invitation's SEQUENCE: one more for each move or cancellation, so a
+    # calendar app replaces the entry it has (see `ics.py`).
+    ics_sequence = models.PositiveIntegerField(_("calendar version"), default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -491,6 +494,28 @@ class GuidanceEvaluation(BatteryEffect):
     class Meta(BatteryEffect.Meta):
         verbose_name = _("guidance evaluation")
         verbose_name_plural = _("guidance evaluations")
+
+
+class GuidanceEvaluationTicket(models.Model):
+    """The right to answer one evaluation after a guidance session: the hash of the token
+    in one e-mail.
+
+    It knows the centre and the day it was made, never the person or the session: the
+    task that sends the e-mail makes it, and the token is only in the e-mail. The hash is
+    the key, so no counter tells in which order tickets were made. A used ticket is
+    deleted in the transaction that stores the answer; an unused one when answering closes.
+    """
+
+    token_hash = models.CharField(max_length=64, primary_key=True)
+    centre = models.ForeignKey(Centre, verbose_name=_("centre"), on_delete=models.CASCADE, related_name="+")
+    created_on = models.DateField(_("made"))
+
+    class Meta:
+        verbose_name = _("guidance evaluation invitation")
+        verbose_name_plural = _("guidance evaluation invitations")
+
+    def __str__(self) -> str:
+        return f"{self.centre}: {self.created_on}"
 
 
 _asking = pd.Declaration(
