@@ -18,7 +18,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import NamedTuple, Protocol
+from typing import Any, NamedTuple, Protocol
 
 import holidays
 from django.utils import formats
@@ -221,9 +221,20 @@ def check_horizon(*, starts_at: dt.datetime, now: dt.datetime, max_days: int = H
         )
 
 
-# --- Checks on texts --------------------------------------------------------------------
-def check_text(value: str, *, field: str, max_length: int, required: bool = False) -> str:
-    """The text stripped, or a RuleViolation by the field: missing, too long or with a NUL."""
+# --- Checks on values a person gives -----------------------------------------------------
+# One set for every guidance service, with stable codes by the field: `invalid_<field>`
+# (not a value we can take), `<field>_required`, `<field>_too_long`, `invalid_characters`
+# (a NUL in a text) and `minutes_out_of_range`. Anything that is not the expected type
+# (None, a number for a text, a text for a list) is refused the same way, never a crash.
+SESSION_MIN_MINUTES = 1
+SESSION_MAX_MINUTES = 600  # ten hours
+
+
+def check_text(value: Any, *, field: str, max_length: int, required: bool = False) -> str:
+    """The text stripped, or a RuleViolation by the field: not a text, missing, too long or
+    with a NUL."""
+    if not isinstance(value, str):
+        raise RuleViolation(code=f"invalid_{field}", field=field, message=_("Write some text."))
     if "\x00" in value:
         raise RuleViolation(
             code="invalid_characters",
@@ -246,7 +257,7 @@ def check_request_texts(
     *, situation: str, language_need: str = "", accessibility_need: str = "", preferred_times: str = ""
 ) -> dict[str, str]:
     """The request's texts, stripped and checked: a few words about the situation are needed."""
-    if "\x00" not in situation and not situation.strip():
+    if isinstance(situation, str) and "\x00" not in situation and not situation.strip():
         raise RuleViolation(
             code="situation_required",
             field="situation",
@@ -266,7 +277,7 @@ def check_request_texts(
 
 def check_message(message: str, *, required: bool = True) -> str:
     """A message from the centre to the person: staff write it when they hand over or refer."""
-    if "\x00" not in message and required and not message.strip():
+    if isinstance(message, str) and "\x00" not in message and required and not message.strip():
         raise RuleViolation(
             code="message_required",
             field="message",
@@ -275,9 +286,40 @@ def check_message(message: str, *, required: bool = True) -> str:
     return check_text(message, field="message", max_length=MESSAGE_MAX, required=required)
 
 
-def check_choice(value: str, choices: Iterable[str], *, field: str) -> None:
-    if value not in set(choices):
+def check_choice(value: Any, choices: Iterable[str], *, field: str) -> str:
+    """One of `choices` (e.g. `Mode.values`), or a RuleViolation `invalid_<field>`."""
+    if not isinstance(value, str) or value not in set(choices):
         raise RuleViolation(code=f"invalid_{field}", field=field, message=_("Choose one of the options."))
+    return value
+
+
+def check_choices(values: Any, choices: Iterable[str], *, field: str, required: bool = False) -> list[str]:
+    """Distinct values from `choices`, in the order of the choices: `invalid_<field>` for
+    anything else (a single text is not a list), `<field>_required` for none when needed."""
+    allowed = list(choices)
+    if isinstance(values, str | bytes) or not isinstance(values, Iterable):
+        raise RuleViolation(code=f"invalid_{field}", field=field, message=_("Choose from the options."))
+    values = list(values)
+    if any(not isinstance(value, str) or value not in allowed for value in values):
+        raise RuleViolation(code=f"invalid_{field}", field=field, message=_("Choose from the options."))
+    if required and not values:
+        raise RuleViolation(code=f"{field}_required", field=field, message=_("Choose at least one."))
+    return [value for value in allowed if value in values]
+
+
+def check_minutes(minutes: Any, *, field: str = "minutes") -> int:
+    """Whole minutes from 1 to 600 (ten hours): a session's or a drop-in's length."""
+    if (
+        isinstance(minutes, bool)
+        or not isinstance(minutes, int)
+        or not SESSION_MIN_MINUTES <= minutes <= SESSION_MAX_MINUTES
+    ):
+        raise RuleViolation(
+            code="minutes_out_of_range",
+            field=field,
+            message=_("Give the time in whole minutes, from 1 minute to 10 hours (600 minutes)."),
+        )
+    return minutes
 
 
 # --- Helpers ----------------------------------------------------------------------------

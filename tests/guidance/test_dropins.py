@@ -76,11 +76,11 @@ def test_others_cannot_log_drop_ins_at_the_centre(w, who):
 @pytest.mark.parametrize(
     ("overrides", "code", "field"),
     [
-        ({"topic": "x" * 20_000}, "topic_invalid", "topic"),
-        ({"topic": "<script>alert(1)</script>"}, "topic_invalid", "topic"),
-        ({"topic": "fund\x00ing"}, "topic_invalid", "topic"),
-        ({"topic": None}, "topic_invalid", "topic"),
-        ({"mode": "letter"}, "mode_invalid", "mode"),
+        ({"topic": "x" * 20_000}, "invalid_topic", "topic"),
+        ({"topic": "<script>alert(1)</script>"}, "invalid_topic", "topic"),
+        ({"topic": "fund\x00ing"}, "invalid_topic", "topic"),
+        ({"topic": None}, "invalid_topic", "topic"),
+        ({"mode": "letter"}, "invalid_mode", "mode"),
         ({"minutes": 0}, "minutes_out_of_range", "minutes"),
         ({"minutes": 601}, "minutes_out_of_range", "minutes"),
         ({"minutes": -1}, "minutes_out_of_range", "minutes"),

@@ -105,11 +105,11 @@ def test_a_national_coordinator_who_also_advises_at_the_centre_may_write_and_rea
 @pytest.mark.parametrize(
     ("text", "code"),
     [
-        ("", "text_missing"),
-        ("   \n ", "text_missing"),
+        ("", "text_required"),
+        ("   \n ", "text_required"),
         ("x" * 20_000, "text_too_long"),
-        ("Hei\x00der", "text_invalid"),
-        (None, "text_invalid"),
+        ("Hei\x00der", "invalid_characters"),
+        (None, "invalid_text"),
     ],
 )
 def test_bad_note_text_is_refused_by_the_field_and_nothing_is_stored(w, text, code):

@@ -10,7 +10,7 @@ from batteriet.centres.models import StaffRole
 from batteriet.core import time as clock
 from batteriet.core.errors import RuleViolation
 from batteriet.core.models import AuditEntry
-from batteriet.guidance import permissions_notes, selectors_figures
+from batteriet.guidance import permissions_notes, rules, selectors_figures
 from batteriet.guidance.models import (
     Appointment,
     AppointmentStatus,
@@ -18,8 +18,10 @@ from batteriet.guidance.models import (
     GuidanceRequest,
     JourneyProgress,
     JourneyStep,
+    Mode,
     RequestStatus,
     SessionRecord,
+    Topic,
 )
 from batteriet.guidance.services import records
 from batteriet.organisations.models import MembershipRole
@@ -180,6 +182,54 @@ def test_the_appointment_must_be_with_the_organisation_given(w):
 LONG = "x" * 20_000
 
 
+# --- The shared checks (rules.py): every kind of value refused by the field, never a crash --
+@pytest.mark.parametrize(
+    ("call", "code", "field"),
+    [
+        (lambda: rules.check_text(None, field="text", max_length=10), "invalid_text", "text"),
+        (lambda: rules.check_text(42, field="text", max_length=10), "invalid_text", "text"),
+        (lambda: rules.check_text(b"bytes", field="text", max_length=10), "invalid_text", "text"),
+        (lambda: rules.check_text("a\x00b", field="text", max_length=10), "invalid_characters", "text"),
+        (lambda: rules.check_text(" ", field="text", max_length=10, required=True), "text_required", "text"),
+        (lambda: rules.check_text(LONG, field="text", max_length=10), "text_too_long", "text"),
+        (lambda: rules.check_choice(None, Mode.values, field="mode"), "invalid_mode", "mode"),
+        (lambda: rules.check_choice(3, Mode.values, field="mode"), "invalid_mode", "mode"),
+        (lambda: rules.check_choice(["phone"], Mode.values, field="mode"), "invalid_mode", "mode"),
+        (lambda: rules.check_choices(None, Topic.values, field="topics"), "invalid_topics", "topics"),
+        (lambda: rules.check_choices(7, Topic.values, field="topics"), "invalid_topics", "topics"),
+        (lambda: rules.check_choices(b"board", Topic.values, field="topics"), "invalid_topics", "topics"),
+        (lambda: rules.check_choices([None], Topic.values, field="topics"), "invalid_topics", "topics"),
+        (lambda: rules.check_choices([["board"]], Topic.values, field="topics"), "invalid_topics", "topics"),
+        (
+            lambda: rules.check_choices([], Topic.values, field="topics", required=True),
+            "topics_required",
+            "topics",
+        ),
+        (lambda: rules.check_request_texts(situation=None), "invalid_situation", "situation"),
+        (lambda: rules.check_message(None), "invalid_message", "message"),
+        (lambda: rules.check_minutes(None), "minutes_out_of_range", "minutes"),
+        (lambda: rules.check_minutes("abc"), "minutes_out_of_range", "minutes"),
+        (lambda: rules.check_minutes(60.0), "minutes_out_of_range", "minutes"),
+    ],
+)
+def test_the_shared_checks_refuse_any_value_by_the_field(call, code, field):
+    with pytest.raises(RuleViolation) as refused:
+        call()
+    assert (refused.value.code, refused.value.field) == (code, field)
+    assert str(refused.value.message)
+
+
+def test_the_shared_checks_give_back_clean_values():
+    assert rules.check_text("  hei  ", field="text", max_length=3, required=True) == "hei"
+    assert rules.check_choice("phone", Mode.values, field="mode") == "phone"
+    assert rules.check_choices(("board", "starting", "board"), Topic.values, field="topics") == [
+        "starting",
+        "board",
+    ]
+    assert rules.check_minutes(1) == 1
+    assert rules.check_minutes(600) == 600
+
+
 @pytest.mark.parametrize(
     ("overrides", "code", "field"),
     [
@@ -189,21 +239,21 @@ LONG = "x" * 20_000
         ({"minutes": "60"}, "minutes_out_of_range", "minutes"),
         ({"minutes": True}, "minutes_out_of_range", "minutes"),
         ({"minutes": 10**9}, "minutes_out_of_range", "minutes"),
-        ({"mode": "<script>alert(1)</script>"}, "mode_invalid", "mode"),
-        ({"mode": None}, "mode_invalid", "mode"),
-        ({"topics": []}, "topics_missing", "topics"),
-        ({"topics": ["statutes", "nope"]}, "topics_invalid", "topics"),
-        ({"topics": "statutes"}, "topics_invalid", "topics"),
-        ({"topics": [LONG]}, "topics_invalid", "topics"),
-        ({"outcomes": ["\x00"]}, "outcomes_invalid", "outcomes"),
-        ({"outcomes": None}, "outcomes_invalid", "outcomes"),
+        ({"mode": "<script>alert(1)</script>"}, "invalid_mode", "mode"),
+        ({"mode": None}, "invalid_mode", "mode"),
+        ({"topics": []}, "topics_required", "topics"),
+        ({"topics": ["statutes", "nope"]}, "invalid_topics", "topics"),
+        ({"topics": "statutes"}, "invalid_topics", "topics"),
+        ({"topics": [LONG]}, "invalid_topics", "topics"),
+        ({"outcomes": ["\x00"]}, "invalid_outcomes", "outcomes"),
+        ({"outcomes": None}, "invalid_outcomes", "outcomes"),
         ({"people": 0}, "people_out_of_range", "people"),
         ({"people": 100_000}, "people_out_of_range", "people"),
         ({"people": "3"}, "people_out_of_range", "people"),
         ({"held_at": clock.now() + dt.timedelta(days=1)}, "held_at_in_future", "held_at"),
         ({"held_at": dt.datetime(2026, 1, 1, 10)}, "held_at_invalid", "held_at"),  # noqa: DTZ001
         ({"held_at": "2026-01-01"}, "held_at_invalid", "held_at"),
-        ({"journey_steps": ["grant_ready"]}, "journey_steps_invalid", "journey_steps"),
+        ({"journey_steps": ["grant_ready"]}, "invalid_journey_steps", "journey_steps"),
         ({"journey_steps": ["founded"], "organisation": None}, "journey_needs_organisation", "journey_steps"),
         ({"follow_ups": "Ring dem"}, "follow_ups_invalid", "follow_ups"),
         ({"follow_ups": [("Ring dem",)]}, "follow_ups_invalid", "follow_ups"),
@@ -222,8 +272,8 @@ def test_bad_input_is_refused_by_the_field_and_nothing_is_stored(w, overrides, c
     ("text", "owner", "due_in_days", "code"),
     [
         (LONG, "adviser_a", 3, "follow_ups_too_long"),
-        ("Ring\x00 dem", "adviser_a", 3, "follow_ups_invalid"),
-        ("   ", "adviser_a", 3, "follow_ups_missing"),
+        ("Ring\x00 dem", "adviser_a", 3, "invalid_characters"),
+        ("   ", "adviser_a", 3, "follow_ups_required"),
         ("<script>alert(1)</script>", "adviser_b", 3, "follow_up_owner_invalid"),  # works elsewhere
         ("Ring dem", "person", 3, "follow_up_owner_invalid"),
         ("Ring dem", None, 3, "follow_up_owner_invalid"),
@@ -323,8 +373,8 @@ def test_organisation_members_cannot_move_the_journey(w, who):
 @pytest.mark.parametrize(
     ("step", "reached_on", "code"),
     [
-        ("grant_ready", None, "journey_step_invalid"),
-        ("<script>", None, "journey_step_invalid"),
+        ("grant_ready", None, "invalid_step"),
+        ("<script>", None, "invalid_step"),
         (JourneyStep.FOUNDED, clock.local_today() + dt.timedelta(days=1), "reached_on_invalid"),
         (JourneyStep.FOUNDED, "2026-01-01", "reached_on_invalid"),
     ],

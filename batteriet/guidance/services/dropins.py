@@ -15,8 +15,9 @@ from batteriet.centres.models import Centre
 from batteriet.core import audit
 from batteriet.core import time as clock
 from batteriet.core.errors import RuleViolation
+from batteriet.guidance import rules
 from batteriet.guidance.models import DropIn, Mode, Topic
-from batteriet.guidance.services.records import check_choice, check_minutes, not_allowed
+from batteriet.guidance.services.records import not_allowed
 
 OLDEST = dt.timedelta(days=366)
 
@@ -31,9 +32,9 @@ def dropin_log(
     held_on: dt.date | None = None,
 ) -> DropIn:
     """Log a drop-in at `centre` (today unless `held_on` says otherwise, up to a year back)."""
-    topic = check_choice(topic, Topic, field="topic", code="topic_invalid")
-    mode = check_choice(mode, Mode, field="mode", code="mode_invalid")
-    minutes = check_minutes(minutes)
+    topic = rules.check_choice(topic, Topic.values, field="topic")
+    mode = rules.check_choice(mode, Mode.values, field="mode")
+    minutes = rules.check_minutes(minutes)
     today = clock.local_today()
     held_on = today if held_on is None else held_on
     if not isinstance(held_on, dt.date) or isinstance(held_on, dt.datetime):

@@ -24,9 +24,9 @@ from batteriet.accounts.models import User
 from batteriet.centres.models import Centre
 from batteriet.core import audit
 from batteriet.core.errors import RuleViolation
-from batteriet.guidance import permissions_notes
+from batteriet.guidance import permissions_notes, rules
 from batteriet.guidance.models import ConfidentialNote, NoteRead, SessionRecord
-from batteriet.guidance.services.records import check_text, not_allowed
+from batteriet.guidance.services.records import not_allowed
 from batteriet.organisations.models import Organisation
 
 NOTE_MAX_LENGTH = 10000
@@ -45,7 +45,7 @@ def note_write(
     Only advisers and the lead of that centre. A session must be one held at the centre;
     the organisation defaults to the session's.
     """
-    text = check_text(text, field="text", max_length=NOTE_MAX_LENGTH)
+    text = rules.check_text(text, field="text", max_length=NOTE_MAX_LENGTH, required=True)
     with transaction.atomic(durable=True):
         if not permissions_notes.may_read_notes_at(actor, centre):
             raise not_allowed()

@@ -23,6 +23,7 @@ from batteriet.centres.models import Centre
 from batteriet.core import audit
 from batteriet.core import time as clock
 from batteriet.core.errors import RuleViolation
+from batteriet.guidance import rules
 from batteriet.guidance.models import (
     Appointment,
     AppointmentStatus,
@@ -38,67 +39,15 @@ from batteriet.guidance.models import (
 from batteriet.organisations import permissions as organisation_permissions
 from batteriet.organisations.models import Organisation
 
-MIN_MINUTES, MAX_MINUTES = 1, 600
+MIN_MINUTES, MAX_MINUTES = rules.SESSION_MIN_MINUTES, rules.SESSION_MAX_MINUTES
 MAX_PEOPLE = 500
 FOLLOW_UP_TEXT_MAX = 500
 FOLLOW_UP_MAX_AHEAD = dt.timedelta(days=2 * 366)
 MAX_FOLLOW_UPS = 20
 
 
-# --- Checks shared by the guidance services -----------------------------------------------
 def not_allowed() -> RuleViolation:
     return RuleViolation(code="not_allowed", message=_("You are not allowed to do this."))
-
-
-def check_minutes(minutes: Any) -> int:
-    """Whole minutes from 1 to 600 (ten hours)."""
-    if isinstance(minutes, bool) or not isinstance(minutes, int) or not MIN_MINUTES <= minutes <= MAX_MINUTES:
-        raise RuleViolation(
-            code="minutes_out_of_range",
-            message=_("Give the time in whole minutes, from 1 minute to 10 hours (600 minutes)."),
-            field="minutes",
-        )
-    return minutes
-
-
-def check_choice(value: Any, choices: type, *, field: str, code: str) -> str:
-    if not isinstance(value, str) or value not in choices.values:
-        raise RuleViolation(code=code, message=_("Choose one of the options."), field=field)
-    return value
-
-
-def check_choices(values: Any, choices: type, *, field: str, code: str, required: bool) -> list[str]:
-    """A list of distinct values from `choices`, kept in the order of the choices."""
-    if isinstance(values, str) or not isinstance(values, Iterable):
-        raise RuleViolation(code=code, message=_("Choose from the options."), field=field)
-    values = list(values)
-    if any(not isinstance(value, str) or value not in choices.values for value in values):
-        raise RuleViolation(code=code, message=_("Choose from the options."), field=field)
-    if required and not values:
-        raise RuleViolation(code=f"{field}_missing", message=_("Choose at least one."), field=field)
-    return [value for value in choices.values if value in values]
-
-
-def check_text(text: Any, *, field: str, max_length: int, required: bool = True) -> str:
-    """Trimmed text without NUL characters, within `max_length`."""
-    if not isinstance(text, str):
-        raise RuleViolation(code=f"{field}_invalid", message=_("Write some text."), field=field)
-    text = text.strip()
-    if "\x00" in text:
-        raise RuleViolation(
-            code=f"{field}_invalid",
-            message=_("The text has a character that cannot be saved. Remove it and try again."),
-            field=field,
-        )
-    if required and not text:
-        raise RuleViolation(code=f"{field}_missing", message=_("Write something here."), field=field)
-    if len(text) > max_length:
-        raise RuleViolation(
-            code=f"{field}_too_long",
-            message=_("Make the text shorter: at most %(count)s characters.") % {"count": max_length},
-            field=field,
-        )
-    return text
 
 
 # --- Session records ------------------------------------------------------------------------
@@ -126,13 +75,11 @@ def record_create(
     left as it was (each step is reached once), the others are linked to this session.
     """
     now = clock.now()
-    minutes = check_minutes(minutes)
-    mode = check_choice(mode, Mode, field="mode", code="mode_invalid")
-    topics = check_choices(topics, Topic, field="topics", code="topics_invalid", required=True)
-    outcomes = check_choices(outcomes, Outcome, field="outcomes", code="outcomes_invalid", required=False)
-    steps = check_choices(
-        journey_steps, JourneyStep, field="journey_steps", code="journey_steps_invalid", required=False
-    )
+    minutes = rules.check_minutes(minutes)
+    mode = rules.check_choice(mode, Mode.values, field="mode")
+    topics = rules.check_choices(topics, Topic.values, field="topics", required=True)
+    outcomes = rules.check_choices(outcomes, Outcome.values, field="outcomes")
+    steps = rules.check_choices(journey_steps, JourneyStep.values, field="journey_steps")
     if isinstance(people, bool) or not isinstance(people, int) or not 1 <= people <= MAX_PEOPLE:
         raise RuleViolation(
             code="people_out_of_range",
@@ -291,7 +238,7 @@ def journey_step_set(
 ) -> JourneyProgress:
     """Mark a step on the organisation's journey as reached (by default today), optionally
     linked to the session that moved it. A step is reached once."""
-    step = check_choice(step, JourneyStep, field="step", code="journey_step_invalid")
+    step = rules.check_choice(step, JourneyStep.values, field="step")
     today = clock.local_today()
     reached_on = reached_on or today
     if not isinstance(reached_on, dt.date) or isinstance(reached_on, dt.datetime) or reached_on > today:
@@ -318,7 +265,7 @@ def journey_step_set(
 
 def journey_step_unset(*, actor: User, organisation: Organisation, step: str) -> None:
     """Take a step off the journey again (marked by mistake)."""
-    step = check_choice(step, JourneyStep, field="step", code="journey_step_invalid")
+    step = rules.check_choice(step, JourneyStep.values, field="step")
     with transaction.atomic(durable=True):
         organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
         if not may_edit_journey(actor, organisation):
@@ -405,7 +352,7 @@ def _checked_follow_ups(follow_ups: Any, *, held_on: dt.date) -> list[tuple[str,
             raise RuleViolation(
                 code="follow_ups_invalid", message=_("Check the follow-ups."), field="follow_ups"
             ) from error
-        text = check_text(text, field="follow_ups", max_length=FOLLOW_UP_TEXT_MAX)
+        text = rules.check_text(text, field="follow_ups", max_length=FOLLOW_UP_TEXT_MAX, required=True)
         if not isinstance(owner, User) or owner.pk is None:
             raise RuleViolation(
                 code="follow_up_owner_invalid", message=_("Choose who will do it."), field="follow_ups"
