@@ -112,6 +112,12 @@ def time_page(
     return TimePage(first_day, last_day, list(days.values()), earlier, later)
 
 
+def has_free_times(centre: Centre) -> bool:
+    """Whether the centre has any free time to book within the 90 days (3 queries)."""
+    today = clock.local_today()
+    return bool(selectors.free_times(centre, today, today + dt.timedelta(days=rules.HORIZON_DAYS)))
+
+
 def first_name(user: User | None) -> str:
     """An adviser's first name as people see it (never the e-mail address)."""
     if user is None or not user.full_name.strip():

@@ -31,10 +31,19 @@ def start(request: HttpRequest) -> HttpResponse:
 @login_required
 def ask(request: HttpRequest, centre: str) -> HttpResponse:
     centre_obj = get_object_or_404(Centre, slug=centre)
-    page = selectors_ask.time_page(centre_obj, selectors_ask.page_start(request.GET.get("fra")))
-    has_times = page.count > 0 or page.later is not None or page.earlier is not None
-    form = forms_ask.AskForm(posted_data(request), user=request.user, has_times=has_times)
-    if request.method == "POST" and form.is_valid():
+    paging = request.method == "POST" and "fra" in request.POST
+    first_day = selectors_ask.page_start(request.POST["fra"] if paging else request.GET.get("fra"))
+    page = selectors_ask.time_page(centre_obj, first_day)
+    has_times = page.count > 0 or selectors_ask.has_free_times(centre_obj)
+    if paging:
+        # Other times asked for: the answers so far are kept, nothing is checked yet.
+        initial = {
+            key: value for key, value in request.POST.items() if key not in ("time", "csrfmiddlewaretoken")
+        }
+        form = forms_ask.AskForm(initial=initial, user=request.user, has_times=has_times)
+    else:
+        form = forms_ask.AskForm(posted_data(request), user=request.user, has_times=has_times)
+    if request.method == "POST" and not paging and form.is_valid():
         chosen = form.chosen_time()
         adviser = User.objects.filter(pk=chosen[0], is_active=True).first() if chosen else None
         try:
@@ -165,9 +174,10 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
 def move(request: HttpRequest, pk: int) -> HttpResponse:
     guidance_request = _own_request(request.user, pk)
     appointment = _appointment(guidance_request, AppointmentStatus.BOOKED)
-    form = forms_ask.MoveForm(posted_data(request))
-    first_day = selectors_ask.page_start(request.GET.get("fra"))
-    if request.method == "POST" and form.is_valid() and appointment is not None:
+    paging = request.method == "POST" and "fra" in request.POST
+    first_day = selectors_ask.page_start(request.POST["fra"] if paging else request.GET.get("fra"))
+    form = forms_ask.MoveForm(None if paging else posted_data(request))
+    if request.method == "POST" and not paging and form.is_valid() and appointment is not None:
         adviser_id, starts_at = form.chosen_time()
         try:
             if adviser_id != appointment.adviser_id:
