@@ -17,7 +17,7 @@ time goes through `_claim`, which
    backstop, and its violation becomes the same friendly `adviser_conflict`.
 Rows are locked in one order: request, appointment, adviser.
 
-E-mails to the person are added later, after commit; nothing is sent here.
+E-mails go out after commit (`notices.send_on_commit`, see `guidance/notices.py`).
 """
 
 import datetime as dt
@@ -31,7 +31,7 @@ from batteriet.centres.models import Centre
 from batteriet.core import audit
 from batteriet.core import time as clock
 from batteriet.core.errors import RuleViolation
-from batteriet.guidance import rules, selectors
+from batteriet.guidance import notices, rules, selectors
 from batteriet.guidance.models import (
     Appointment,
     AppointmentStatus,
@@ -112,6 +112,7 @@ def request_create(
         if starts_at is None:
             request.save()
             _record(actor, request, "request_created", _request_facts(request))
+            notices.send_on_commit(notices.Notice.RECEIVED, request=request)
             return request
         if not is_adviser_at(adviser, centre):
             raise _not_an_adviser()
@@ -130,6 +131,7 @@ def request_create(
         _claim(appointment, published_only=True)
         _record(actor, request, "request_created", _request_facts(request))
         _record_appointment(actor, appointment, "booked")
+        notices.send_on_commit(notices.Notice.BOOKED, appointment=appointment)
     return request
 
 
@@ -177,6 +179,7 @@ def appointment_propose(
             request.staff_message = message
         request.save(update_fields=["status", "adviser", "staff_message", "updated_at"])
         _record_appointment(actor, appointment, "proposed", {"request_status": [old_status, request.status]})
+        notices.send_on_commit(notices.Notice.PROPOSED, appointment=appointment, with_message=bool(message))
     return appointment
 
 
@@ -201,6 +204,7 @@ def proposal_accept(*, actor: User, appointment: Appointment) -> Appointment:
         _record_appointment(
             actor, appointment, "accepted", {"status": [AppointmentStatus.PROPOSED, AppointmentStatus.BOOKED]}
         )
+        notices.send_on_commit(notices.Notice.BOOKED, appointment=appointment)
     return appointment
 
 
@@ -243,6 +247,12 @@ def appointment_cancel(*, actor: User, appointment: Appointment, reason: str = "
                 code="appointment_over",
                 message=_("This appointment is already over and can no longer be cancelled."),
             )
+        notices.send_on_commit(
+            notices.Notice.CANCELLED,
+            appointment=appointment,
+            by_staff=is_staff,
+            with_message=is_staff and bool(reason),
+        )
         _cancel(actor, appointment, now=now, verb="cancelled", by_staff=is_staff)
         if request.status in (RequestStatus.PROPOSED, RequestStatus.SCHEDULED):
             request.status = RequestStatus.NEW if is_staff else RequestStatus.CANCELLED
@@ -285,6 +295,7 @@ def appointment_reschedule(*, actor: User, appointment: Appointment, starts_at: 
         _claim(appointment, published_only=not is_staff)
         after = {"starts_at": appointment.starts_at.isoformat(), "ends_at": appointment.ends_at.isoformat()}
         _record_appointment(actor, appointment, "rescheduled", audit.diff(before, after))
+        notices.send_on_commit(notices.Notice.MOVED, appointment=appointment, by_staff=is_staff)
     return appointment
 
 
@@ -322,6 +333,7 @@ def request_hand_over(
                 field="adviser",
                 message=_("The request is already with this adviser. Choose someone else."),
             )
+        notices.send_on_commit(notices.Notice.HANDED_OVER, request=request, by_staff=True, with_message=True)
         _cancel_open(actor, request, now=now)
         before = {"centre": str(request.centre), "adviser": _name(request.adviser), "status": request.status}
         request.centre = target
@@ -349,6 +361,7 @@ def request_refer(
             raise _not_allowed()
         if request.status not in OPEN_REQUEST:
             raise _wrong_state()
+        notices.send_on_commit(notices.Notice.REFERRED, request=request, by_staff=True, with_message=True)
         _cancel_open(actor, request, now=now)
         old_status = request.status
         request.status = RequestStatus.REFERRED
