@@ -60,6 +60,16 @@ def may_manage_at(actor: User | None, adviser: User | None, centre: Centre | Non
     return centre_permissions.is_lead_at(actor, centre)
 
 
+def may_delete_slot(actor: User | None, slot: AvailabilitySlot) -> bool:
+    """The adviser while they work at the slot's centre; the lead of the centre (also for
+    an adviser who has left it); national coordinators."""
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return False
+    if centre_permissions.is_lead_at(actor, slot.centre):
+        return True
+    return actor.pk == slot.adviser_id and centre_permissions.is_staff_at(actor, slot.centre)
+
+
 def may_manage_absences(actor: User | None, adviser: User | None) -> bool:
     """May `actor` add or delete `adviser`'s absences? Themself; the lead of a centre the
     adviser works at; national coordinators."""
@@ -140,12 +150,12 @@ def slot_add(
                 code="slot_overlap",
                 field="starts_at_time",
                 message=_(
-                    "%(name)s already has a weekly time on %(weekday)s %(times)s at %(centre)s "
-                    "in this period. Choose other hours, or delete that time first."
+                    "%(name)s already has a weekly time in this period at %(centre)s: "
+                    "%(weekday)s %(times)s. Choose other hours, or delete that time first."
                 )
                 % {
                     "name": adviser,
-                    "weekday": Weekday(clash.weekday).label.lower(),
+                    "weekday": Weekday(clash.weekday).label,
                     "times": f"{clash.starts_at_time:%H:%M}–{clash.ends_at_time:%H:%M}",
                     "centre": clash.centre,
                 },
@@ -173,7 +183,7 @@ def slot_delete(*, actor: User, slot: AvailabilitySlot) -> list[Appointment]:
             raise RuleViolation(
                 code="slot_gone", message=_("This weekly time is already deleted. Reload the page.")
             )
-        if not may_manage_at(actor, slot.adviser, slot.centre):
+        if not may_delete_slot(actor, slot):
             raise _not_allowed()
         _locked_adviser(slot.adviser)
         still_booked = appointments_in_slot(slot)
