@@ -95,7 +95,8 @@ def time_page(
     adviser: User | None = None,
     exclude: Appointment | None = None,
 ) -> TimePage:
-    """The free times of the centre's advisers (or one adviser) on one page of days (3 queries)."""
+    """The free times of the centre's advisers (or one adviser) on one page of days (3 queries).
+    With `exclude`, the appointment being moved neither blocks nor offers its own time."""
     today = clock.local_today()
     horizon = today + dt.timedelta(days=rules.HORIZON_DAYS)
     last_day = min(first_day + dt.timedelta(days=PAGE_DAYS - 1), horizon)
@@ -103,6 +104,8 @@ def time_page(
     for time_adviser, starts_at, ends_at in selectors.free_times(
         centre, first_day, last_day, adviser, exclude=exclude
     ):
+        if exclude is not None and (time_adviser.pk, starts_at) == (exclude.adviser_id, exclude.starts_at):
+            continue  # the time the appointment has now
         day = timezone.localtime(starts_at, clock.OSLO).date()
         days.setdefault(day, TimeDay(day)).times.append(
             TimeChoice(time_value(time_adviser.pk, starts_at), time_adviser, starts_at, ends_at)
