@@ -36,6 +36,7 @@ from batteriet.guidance.models import (
     SessionRecord,
     Topic,
 )
+from batteriet.guidance.services import evaluation
 from batteriet.organisations import permissions as organisation_permissions
 from batteriet.organisations.models import Organisation
 
@@ -190,6 +191,7 @@ def record_create(
                 "journey_steps": reached,
             },
         )
+        evaluation.invite_on_commit(record)  # the anonymous evaluation, e-mailed after commit
     return record
 
 
