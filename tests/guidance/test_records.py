@@ -431,3 +431,17 @@ def test_nobody_logged_out_sees_a_journey(w):
 
     assert not AnonymousUser().has_perm("guidance.see_journey", w.a1)
     assert not permissions_notes.may_see_journey(w.contact, None)
+
+
+def test_a_refused_follow_up_says_which_one(w):
+    due = clock.local_today() + dt.timedelta(days=3)
+    with pytest.raises(records.FollowUpViolation) as refused:
+        create(w, follow_ups=[("Ring dem", w.adviser_a, due), ("Skriv", w.adviser_b, due)])
+    assert (refused.value.code, refused.value.field, refused.value.item) == (
+        "follow_up_owner_invalid",
+        "follow_ups",
+        1,
+    )
+    with pytest.raises(records.FollowUpViolation) as refused:
+        create(w, follow_ups=[("x" * 501, w.adviser_a, due)])
+    assert (refused.value.code, refused.value.item) == ("follow_ups_too_long", 0)

@@ -121,6 +121,18 @@ def note_reads(actor: User, centre: Centre, since: dt.datetime | None = None) ->
     return reads
 
 
+def note_subjects(actor: User, centre: Centre, note_ids: list[int]) -> dict[int, str | None]:
+    """For the read log: the organisation each of the centre's notes is about, by note id
+    (None: about no organisation), never the text. A deleted note is left out. The lead only."""
+    if not permissions_notes.may_see_note_reads_at(actor, centre):
+        raise PermissionDenied
+    return dict(
+        ConfidentialNote.objects.filter(pk__in=note_ids, centre=centre).values_list(
+            "pk", "organisation__name"
+        )
+    )
+
+
 def _log_reads(actor: User, notes: list[ConfidentialNote]) -> None:
     """One row per note read, inside the reading transaction."""
     NoteRead.objects.bulk_create(

@@ -140,15 +140,15 @@ def record_create(
                 message=_("Choose the organisation whose steps the session moved."),
                 field="journey_steps",
             )
-        for _text, owner, _due_on in follow_ups:
+        for index, (_text, owner, _due_on) in enumerate(follow_ups):
             if not (
                 _works_at(owner, centre)
                 or (organisation is not None and organisation_permissions.is_member(owner, organisation))
             ):
-                raise RuleViolation(
+                raise FollowUpViolation(
                     code="follow_up_owner_invalid",
                     message=_("Someone who works at the centre or belongs to the organisation must own it."),
-                    field="follow_ups",
+                    item=index,
                 )
         record = SessionRecord.objects.create(
             centre=centre,
@@ -343,21 +343,33 @@ def _works_at(user: User, centre: Centre) -> bool:
     return any(a.centre_id == centre.pk for a in centre_permissions._assignments(user))
 
 
+class FollowUpViolation(RuleViolation):
+    """A follow-up refused: `item` says which one (0 = the first given), so a form can put
+    the message by that row."""
+
+    def __init__(self, *, code: str, message: Any, item: int) -> None:
+        super().__init__(code=code, message=message, field="follow_ups")
+        self.item = item
+
+
 def _checked_follow_ups(follow_ups: Any, *, held_on: dt.date) -> list[tuple[str, User, dt.date]]:
     if isinstance(follow_ups, str | bytes) or not isinstance(follow_ups, Iterable):
         raise RuleViolation(code="follow_ups_invalid", message=_("Check the follow-ups."), field="follow_ups")
     checked = []
-    for item in follow_ups:
+    for index, item in enumerate(follow_ups):
         try:
             text, owner, due_on = item
         except (TypeError, ValueError) as error:
-            raise RuleViolation(
-                code="follow_ups_invalid", message=_("Check the follow-ups."), field="follow_ups"
+            raise FollowUpViolation(
+                code="follow_ups_invalid", message=_("Check the follow-ups."), item=index
             ) from error
-        text = rules.check_text(text, field="follow_ups", max_length=FOLLOW_UP_TEXT_MAX, required=True)
+        try:
+            text = rules.check_text(text, field="follow_ups", max_length=FOLLOW_UP_TEXT_MAX, required=True)
+        except RuleViolation as error:
+            raise FollowUpViolation(code=error.code, message=error.message, item=index) from error
         if not isinstance(owner, User) or owner.pk is None:
-            raise RuleViolation(
-                code="follow_up_owner_invalid", message=_("Choose who will do it."), field="follow_ups"
+            raise FollowUpViolation(
+                code="follow_up_owner_invalid", message=_("Choose who will do it."), item=index
             )
         if (
             not isinstance(due_on, dt.date)
@@ -365,10 +377,10 @@ def _checked_follow_ups(follow_ups: Any, *, held_on: dt.date) -> list[tuple[str,
             or due_on < held_on
             or due_on > held_on + FOLLOW_UP_MAX_AHEAD
         ):
-            raise RuleViolation(
+            raise FollowUpViolation(
                 code="follow_up_due_invalid",
                 message=_("Give a day from the session's day and at most two years ahead."),
-                field="follow_ups",
+                item=index,
             )
         checked.append((text, owner, due_on))
     if len(checked) > MAX_FOLLOW_UPS:
