@@ -819,3 +819,21 @@ def test_note_reads_query_count_does_not_grow(client, w, django_assert_max_num_q
         NoteRead.objects.create(note_id_read=other.pk, centre=w.centre_a, reader=factories.staff(w.centre_a))
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(url("note_reads", w.centre_a.slug))
+
+
+def test_the_organisation_page_links_contacts_to_their_journey(client, w):
+    link = url("journey", w.a1.pk)
+    assert (
+        link in login(client, w.contact).get(reverse("organisations:detail", args=[w.a1.pk])).content.decode()
+    )
+    assert (
+        link
+        not in login(client, w.member).get(reverse("organisations:detail", args=[w.a1.pk])).content.decode()
+    )
+
+
+def test_the_staff_menu_links_the_record_follow_up_and_read_log_pages(client, w):
+    body = login(client, w.lead_a).get(url("record_new", w.centre_a.slug)).content.decode()
+    assert url("follow_ups") in body and url("note_reads", w.centre_a.slug) in body
+    body = login(client, w.adviser_a).get(url("record_new", w.centre_a.slug)).content.decode()
+    assert url("follow_ups") in body and url("note_reads", w.centre_a.slug) not in body
