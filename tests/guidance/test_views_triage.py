@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from batteriet.core import time as clock
 from batteriet.core.models import AuditEntry
@@ -119,7 +120,7 @@ def _error_by(response, field: str, text: str | None = None) -> str:
     body = response.content.decode()
     assert response.status_code == 200, response.status_code
     assert 'id="error-summary"' in body
-    assert f'id="id_{field}_error"' in body or f'id="id_{field}_error"' in body, body
+    assert f'id="id_{field}_error"' in body, body
     if text is not None:
         assert text in body
     return body
@@ -181,7 +182,7 @@ def test_staff_home_queries_do_not_grow(client, django_assert_max_num_queries):
         centre = factories.CentreFactory()
         for _ in range(6):
             factories.guidance_request_row(centre)
-    with django_assert_max_num_queries(12) as few:
+    with django_assert_max_num_queries(10) as few:
         client.get(_url("staff_home"))
     for _ in range(30):
         factories.guidance_request_row(centre)
@@ -271,7 +272,7 @@ def test_queue_queries_do_not_grow(staff_client, centre, adviser, django_assert_
             _booked(booked, factories.staff(centre), starts_at=_later(days=2 + index, hour=12))
 
     fill(2)
-    with django_assert_max_num_queries(14) as few:
+    with django_assert_max_num_queries(12) as few:
         staff_client.get(_url("queue", "oslo"))
     fill(8)
     with django_assert_max_num_queries(len(few.captured_queries)):
@@ -468,20 +469,19 @@ def test_propose_refuses_an_adviser_of_another_centre(staff_client, guidance_req
 @pytest.mark.parametrize(
     ("when", "text"),
     [
-        (lambda: clock.local_now() - dt.timedelta(days=1), "already passed"),
-        (lambda: clock.local_now() + dt.timedelta(minutes=30), "two hours"),
-        (lambda: _later(days=95), "at most 90 days"),
+        (dt.timedelta(days=-1), "already passed"),
+        (dt.timedelta(minutes=30), "two hours"),
+        (dt.timedelta(days=95), "at most 90 days"),
     ],
     ids=["past", "too soon", "too far"],
 )
-def test_propose_refuses_times_out_of_reach(staff_client, guidance_request, adviser, when, text):
-    starts_at = when().replace(second=0, microsecond=0)
-    if starts_at.hour >= 23:  # keep the end on the same day
-        starts_at = starts_at.replace(hour=22, minute=0)
+def test_propose_refuses_times_out_of_reach(staff_client, guidance_request, adviser, monkeypatch, when, text):
+    ten = factories.at(clock.local_today(), 10)
+    monkeypatch.setattr(timezone, "now", lambda: ten.astimezone(dt.UTC))
     before = _stored()
 
     response = staff_client.post(
-        _url("propose", guidance_request.pk), _propose_post(adviser, when=starts_at, minutes=30)
+        _url("propose", guidance_request.pk), _propose_post(adviser, when=ten + when, minutes=30)
     )
 
     _error_by(response, "starts_at", text)
