@@ -73,6 +73,8 @@ def parse_time_value(value: str) -> tuple[int, dt.datetime] | None:
         starts_at = dt.datetime.fromisoformat(match.group(2))
     except ValueError:
         return None
+    if not 2000 <= starts_at.year <= 2999:  # far from any bookable time, and from the ends of the calendar
+        return None
     return int(match.group(1)), starts_at.astimezone(dt.UTC)
 
 

@@ -165,7 +165,6 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "guidance/ask_cancel.html",
         {"guidance_request": guidance_request, "appointment": appointment, "error": error},
-        status=200,
     )
 
 
@@ -254,6 +253,5 @@ def _detail(request: HttpRequest, guidance_request: GuidanceRequest) -> HttpResp
         "can_answer": is_requester and active and appointment.status == AppointmentStatus.PROPOSED,
         "can_move": is_requester and active and appointment.status == AppointmentStatus.BOOKED,
         "can_cancel": is_requester and active,
-        "earlier": [a for a in guidance_request.appointments.all() if a != appointment],
     }
     return render(request, "guidance/ask_request.html", context)

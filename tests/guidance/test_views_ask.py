@@ -268,6 +268,8 @@ def test_forged_time_values_are_refused_by_the_time_field(client, centre, other_
         value(adviser, factories.at(clock.local_today() - dt.timedelta(days=7), 10)),  # the past
         value(adviser, factories.at(clock.local_today() + dt.timedelta(days=200), 10)),  # too far ahead
         f"{adviser.pk}|{ten.astimezone(dt.UTC).isoformat()}\x00",
+        f"{adviser.pk}|9999-12-31T23:59:59+00:00",  # the end of the calendar
+        f"{adviser.pk}|0001-01-01T00:00:00+00:00",
         LONG,
     ]
     client.force_login(person)
@@ -342,6 +344,22 @@ def test_a_centre_without_free_times_asks_only_for_times_that_suit(client, centr
     assert "preferred_times" in errors_of(response)
     client.post(ask_url(centre), answers(time=None, preferred_times="Hverdager før 12"))
     assert GuidanceRequest.objects.get().status == RequestStatus.NEW
+
+
+def test_a_forged_time_at_a_centre_without_free_times_is_refused(client, centre, other_centre, person):
+    elsewhere = factories.staff(other_centre)
+    factories.availability(elsewhere, other_centre, 1, dt.time(10), dt.time(12))
+    moment = factories.at(factories.bookable_day(weekday=1), 10)
+    client.force_login(person)
+    response = client.post(
+        ask_url(centre), answers(time=value(elsewhere, moment), preferred_times="Mandager")
+    )
+    assert response.status_code == 200
+    assert "time" in errors_of(response)
+    assert "This is not one of the adviser" in response.content.decode() or "Choose an adviser" in (
+        response.content.decode()
+    )
+    assert not GuidanceRequest.objects.exists()
 
 
 def test_later_and_earlier_times(client, centre, adviser, person):
