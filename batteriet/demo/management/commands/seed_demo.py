@@ -26,6 +26,7 @@ from batteriet.core import time as clock
 from batteriet.demo import bookings as demo_bookings
 from batteriet.demo import data as demo
 from batteriet.demo import events as demo_events
+from batteriet.demo import guidance as demo_guidance
 from batteriet.organisations.models import (
     Agreement,
     AgreementStatus,
@@ -64,6 +65,7 @@ class Command(BaseCommand):
         seeder.created += demo_bookings.add_demo_bookings()
         # Events too: registrations go through the events services.
         seeder.created += demo_events.add_demo_events()
+        seeder.created += demo_guidance.add_demo_guidance()
         self.stdout.write(
             f"Demo data ready: {Centre.objects.count()} centres, "
             f"{Organisation.objects.count()} organisations, {User.objects.count()} people "
