@@ -127,6 +127,13 @@ class AskForm(TimeFormMixin, CleanTextMixin, AccessibleFormMixin, forms.Form):
         ) % {"count": rules.SITUATION_MAX}
         if not has_times:
             self.fields["time"].required = False
+            self.fields["preferred_times"].required = True
+            self.fields["preferred_times"].help_text = _(
+                "For example: Tuesday or Thursday afternoons, or any morning next week."
+            )
+        self.fields["preferred_times"].error_messages["required"] = _(
+            "Write which days and times suit you, so the centre can propose a time."
+        )
         self.fields["time"].error_messages["required"] = _(
             "Choose a time, or choose that none of them suit you."
         )
