@@ -346,6 +346,7 @@ def test_the_absences_page_lists_coming_absences_and_what_is_still_booked(
     assert [item["appointment"].request for item in rows[0]["still_booked"]] == [request]
     page = response.content.decode()
     assert "These appointments are still booked: move or cancel them." in page
+    assert reverse("guidance:triage", args=[request.pk]) in page  # where to move or cancel it
     assert reverse("guidance:absence_delete", args=[mine.pk]) in page
     assert "Bjørn" not in page
 
