@@ -6,10 +6,12 @@ only from five answers."""
 
 import datetime as dt
 import hashlib
+import io
 import re
 import threading
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 from django.utils import formats, translation
@@ -445,3 +447,16 @@ def test_only_staff_see_the_results(client, centre):
     client.force_login(factories.UserFactory())
     assert client.get(reverse("guidance:evaluation_results")).status_code == 403
     assert client.post(reverse("guidance:evaluation_results")).status_code == 405
+
+
+@pytest.mark.django_db
+def test_the_guidance_job_deletes_links_that_ran_out(centre):
+    ticket(centre, days_ago=30)
+    ticket(centre)
+    out = io.StringIO()
+    call_command("guidance_jobs", stdout=out)
+    call_command("guidance_jobs", stdout=out)
+    lines = out.getvalue().splitlines()
+    assert lines.count("Evaluation links run out and deleted: 1.") == 1
+    assert lines.count("Evaluation links run out and deleted: 0.") == 1
+    assert GuidanceEvaluationTicket.objects.count() == 1
