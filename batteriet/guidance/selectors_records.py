@@ -61,6 +61,11 @@ def follow_up_owners(centre: Centre, organisation: Organisation | None) -> Owner
     return Owners(staff=staff, contacts=contacts)
 
 
+def record_of_appointment(appointment) -> SessionRecord | None:
+    """The session recorded for an appointment, if it is recorded."""
+    return SessionRecord.objects.filter(appointment=appointment).first()
+
+
 def reached_steps(organisation: Organisation | None) -> dict[str, dt.date]:
     """The steps the organisation has reached, with the day."""
     if organisation is None:

@@ -72,7 +72,7 @@ def record(request: HttpRequest, pk: int) -> HttpResponse:
     appointment = permissions_records.get_appointment_for_record(request.user, pk)
     guidance_request = appointment.request
     organisation = guidance_request.organisation
-    done = SessionRecord.objects.filter(appointment=appointment).select_related("centre").first()
+    done = selectors_records.record_of_appointment(appointment)
     context = {
         "appointment": appointment,
         "organisation": organisation,
