@@ -13,7 +13,7 @@ from batteriet.centres.models import Centre
 from batteriet.core.errors import RuleViolation
 from batteriet.core.forms import posted_data
 from batteriet.guidance import forms_ask, selectors_ask
-from batteriet.guidance.models import AppointmentStatus, GuidanceRequest, Topic
+from batteriet.guidance.models import AppointmentStatus, GuidanceRequest, RequestStatus, Topic
 from batteriet.guidance.permissions import get_request_for_view, is_adviser_at
 from batteriet.guidance.services import appointments as services
 
@@ -153,18 +153,27 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
     error = None
     if request.method == "POST":
         try:
-            if appointment is None:
-                raise _handled()
-            services.appointment_cancel(actor=request.user, appointment=appointment)
+            if appointment is not None:
+                services.appointment_cancel(actor=request.user, appointment=appointment)
+            else:
+                services.request_withdraw(actor=request.user, request=guidance_request)
         except RuleViolation as violation:
             error = violation.message
         else:
-            messages.success(request, _("The time is cancelled. Thank you for letting us know."))
+            if appointment is not None:
+                messages.success(request, _("The time is cancelled. Thank you for letting us know."))
+            else:
+                messages.success(request, _("Your request is withdrawn. You are welcome to ask again later."))
             return redirect("guidance:request", pk=guidance_request.pk)
     return render(
         request,
         "guidance/ask_cancel.html",
-        {"guidance_request": guidance_request, "appointment": appointment, "error": error},
+        {
+            "guidance_request": guidance_request,
+            "appointment": appointment,
+            "can_withdraw": appointment is None and guidance_request.status in WAITING_FOR_A_TIME,
+            "error": error,
+        },
     )
 
 
@@ -238,6 +247,10 @@ def _handled() -> RuleViolation:
     )
 
 
+# A request in one of these states has no time yet: the person may withdraw it.
+WAITING_FOR_A_TIME = (RequestStatus.NEW, RequestStatus.HANDED_OVER)
+
+
 def _detail(request: HttpRequest, guidance_request: GuidanceRequest) -> HttpResponse:
     appointment = guidance_request.current
     is_requester = guidance_request.requested_by_id == request.user.pk
@@ -253,5 +266,6 @@ def _detail(request: HttpRequest, guidance_request: GuidanceRequest) -> HttpResp
         "can_answer": is_requester and active and appointment.status == AppointmentStatus.PROPOSED,
         "can_move": is_requester and active and appointment.status == AppointmentStatus.BOOKED,
         "can_cancel": is_requester and active,
+        "can_withdraw": is_requester and guidance_request.status in WAITING_FOR_A_TIME,
     }
     return render(request, "guidance/ask_request.html", context)

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from batteriet.centres import permissions as centre_permissions
 from batteriet.core.errors import RuleViolation
 from batteriet.core.forms import posted_data
-from batteriet.guidance import forms_triage, permissions, selectors_triage
+from batteriet.guidance import forms_triage, permissions, permissions_notes, selectors_triage
 from batteriet.guidance.models import GuidanceRequest, RequestStatus
 from batteriet.guidance.services import appointments as services
 
@@ -66,6 +66,7 @@ def triage(request: HttpRequest, pk: int) -> HttpResponse:
         {
             **_request_context(guidance_request, appointments),
             "recordable_appointment": selectors_triage.recordable_appointment(appointments),
+            "may_read_notes": bool(permissions_notes.note_centre_ids(request.user)),
         },
     )
 

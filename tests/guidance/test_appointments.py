@@ -386,6 +386,26 @@ def test_strangers_cannot_cancel_and_nothing_changes(person, centre, other_centr
     assert appointment.status == A.BOOKED
 
 
+def test_the_person_withdraws_a_request_that_waits_for_a_time(person, centre):
+    request = factories.guidance_request_row(centre, requested_by=person)
+    services.request_withdraw(actor=person, request=request)
+    request.refresh_from_db()
+    assert request.status == R.CANCELLED
+    assert AuditEntry.objects.filter(action="guidance.withdrawn").count() == 1
+
+
+def test_only_the_person_withdraws_and_only_while_it_waits(person, centre, adviser, day):
+    request = factories.guidance_request_row(centre, requested_by=person)
+    for someone in (factories.UserFactory(), adviser):
+        refused(lambda s=someone: services.request_withdraw(actor=s, request=request), "not_allowed")
+    appointment = booked(person, centre, adviser, at(day, 10))
+    refused(
+        lambda: services.request_withdraw(actor=person, request=appointment.request), "request_wrong_state"
+    )
+    request.refresh_from_db()
+    assert request.status == R.NEW
+
+
 def test_an_appointment_over_cannot_be_cancelled(person, centre, adviser, day, monkeypatch):
     appointment = booked(person, centre, adviser, at(day, 10))
     at_moment(monkeypatch, at(day, 11))

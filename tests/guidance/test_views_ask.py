@@ -615,8 +615,26 @@ def test_an_appointment_that_is_over_cannot_be_cancelled(client, centre, adviser
     assert appointment.status == AppointmentStatus.BOOKED
 
 
+@pytest.mark.parametrize("status", ["new", "handed_over"])
+def test_a_request_waiting_for_a_time_can_be_withdrawn(client, centre, person, status):
+    request = factories.guidance_request_row(centre, requested_by=person, status=status)
+    client.force_login(person)
+    assert (
+        reverse("guidance:cancel", args=[request.pk])
+        in client.get(reverse("guidance:request", args=[request.pk])).content.decode()
+    )
+    assert (
+        "Yes, withdraw the request"
+        in client.get(reverse("guidance:cancel", args=[request.pk])).content.decode()
+    )
+    response = client.post(reverse("guidance:cancel", args=[request.pk]), follow=True)
+    request.refresh_from_db()
+    assert request.status == RequestStatus.CANCELLED
+    assert "Your request is withdrawn" in response.content.decode()
+
+
 def test_nothing_to_cancel(client, centre, person):
-    request = factories.guidance_request_row(centre, requested_by=person)
+    request = factories.guidance_request_row(centre, requested_by=person, status="done")
     client.force_login(person)
     assert (
         "no proposed or booked time"
@@ -625,6 +643,8 @@ def test_nothing_to_cancel(client, centre, person):
     assert (
         "already been handled" in client.post(reverse("guidance:cancel", args=[request.pk])).content.decode()
     )
+    request.refresh_from_db()
+    assert request.status == RequestStatus.DONE
 
 
 # --- Move -------------------------------------------------------------------------------

@@ -262,6 +262,22 @@ def appointment_cancel(*, actor: User, appointment: Appointment, reason: str = "
     return appointment
 
 
+def request_withdraw(*, actor: User, request: GuidanceRequest) -> GuidanceRequest:
+    """The person who asked withdraws a request that still waits for a time (nothing is
+    proposed or booked); a proposed or booked time is cancelled with `appointment_cancel`."""
+    with transaction.atomic(durable=True):
+        request = _locked_request(request)
+        if actor.pk != request.requested_by_id:
+            raise _not_allowed()
+        if request.status not in (RequestStatus.NEW, RequestStatus.HANDED_OVER):
+            raise _wrong_state()
+        old_status = request.status
+        request.status = RequestStatus.CANCELLED
+        request.save(update_fields=["status", "updated_at"])
+        _record(actor, request, "withdrawn", {"status": [old_status, request.status]})
+    return request
+
+
 def appointment_reschedule(*, actor: User, appointment: Appointment, starts_at: dt.datetime) -> Appointment:
     """Move a booked appointment to another time with the same adviser. The person who asked
     chooses one of the free times; staff of the centre may choose any time that does not
