@@ -21,11 +21,22 @@ DATE_INVALID = _("Write a date, for example 2026-01-31.")
 ADVISER_INVALID = _("Choose an adviser who works at this centre.")
 
 
+# Dates outside these years are typing mistakes (or forged); far-off years would also
+# overflow when converted between time zones.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+def _sensible_year(day: dt.date) -> None:
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise forms.ValidationError(_("Choose a date between the year 2000 and 2100."))
+
+
 def _date_field(label, *, required: bool = True, help_text: str = "") -> forms.DateField:
     return forms.DateField(
         label=label,
         required=required,
         help_text=help_text,
+        validators=[_sensible_year],
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": DATE_INVALID, "required": _("Give a date.")},
     )

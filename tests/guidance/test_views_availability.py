@@ -169,6 +169,8 @@ def test_the_lead_and_a_coordinator_add_times_for_advisers_at_the_centre(client,
 
 
 BAD_SLOT_FIELDS = [
+    ("valid_from", "0001-01-01"),
+    ("valid_until", "9999-12-31"),
     ("weekday", LONG),
     ("weekday", "7"),
     ("weekday", "\x00"),
@@ -381,6 +383,8 @@ def test_the_lead_adds_absences_for_colleagues_but_an_adviser_cannot(
 
 BAD_ABSENCE_FIELDS = [
     ("starts_on", "2026-02-30"),
+    ("starts_on", "0001-01-01"),
+    ("ends_on", "9999-12-31"),
     ("starts_on", LONG),
     ("starts_on", "\x00"),
     ("starts_on", ""),
@@ -594,6 +598,8 @@ def test_a_coordinator_sees_all_centres_or_one(client, centre, other_centre):
     ("query", "field"),
     [
         ({"date_from": "2026-02-30"}, "date_from"),
+        ({"date_from": "0001-01-01"}, "date_from"),
+        ({"date_to": "9999-12-31"}, "date_to"),
         ({"date_from": LONG}, "date_from"),
         ({"date_from": "\x00"}, "date_from"),
         ({"date_to": "<script>"}, "date_to"),
