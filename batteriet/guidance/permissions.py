@@ -13,7 +13,6 @@ from django.http import Http404
 from batteriet.centres import permissions as centre_permissions
 from batteriet.centres.models import Centre
 from batteriet.guidance.models import Appointment, GuidanceRequest
-from batteriet.organisations import permissions as organisation_permissions
 
 
 @rules.predicate
@@ -26,14 +25,11 @@ def is_adviser_at(user, centre: Centre | None) -> bool:
 
 @rules.predicate
 def may_see_request(user, request: GuidanceRequest | None) -> bool:
-    """The person who asked, the contact persons of its organisation, and staff of its centre."""
+    """The person who asked and staff of its centre. Not the organisation's contact persons:
+    a member may ask about a conflict with them; the organisation's journey is their page."""
     if request is None or not getattr(user, "is_authenticated", False):
         return False
     if user.pk == request.requested_by_id:
-        return True
-    if request.organisation_id is not None and organisation_permissions.is_contact(
-        user, request.organisation
-    ):
         return True
     return is_adviser_at(user, request.centre)
 

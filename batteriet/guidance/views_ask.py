@@ -216,7 +216,7 @@ def move(request: HttpRequest, pk: int) -> HttpResponse:
 
 # --- Helpers ----------------------------------------------------------------------------
 def _own_request(user, pk: int) -> GuidanceRequest:
-    """A request the user asked for; anyone else gets 404 (contacts and staff read it only)."""
+    """A request the user asked for; anyone else gets 404 (staff of its centre read it only)."""
     guidance_request = get_request_for_view(user, pk)
     if guidance_request.requested_by_id != user.pk:
         raise Http404

@@ -2,8 +2,8 @@
 
 The Oslo centre's adviser has free times on Tuesdays. The initiator, the member and the
 contact person each have a request in every state: waiting, a time proposed, a time
-booked, handed over, referred elsewhere, cancelled and done; the contact and the staff
-also read a request of the member's about the organisation.
+booked, handed over, referred elsewhere, cancelled and done; the staff also read a
+request of the member's about the organisation (the contact person does not).
 """
 
 import datetime as dt
@@ -104,10 +104,7 @@ def pages(role: str, site) -> list:
     if role == "member":
         return _person_pages(site, site.member, 1, site.organisation)
     if role == "contact":
-        return [
-            *_person_pages(site, site.contact, 2, site.organisation),
-            Page(reverse("guidance:request", args=[_members_request(site).pk])),
-        ]
+        return _person_pages(site, site.contact, 2, site.organisation)
     logged_in = [
         *start,
         Page(reverse("guidance:ask", args=[site.centre.slug])),
