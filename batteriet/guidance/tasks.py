@@ -8,12 +8,15 @@ to the staff page of the request. The situation, the needs and the confidential 
 never put in an e-mail.
 """
 
+import datetime as dt
+
 from django.urls import reverse
 from django.utils import translation
 from django_tasks import task
 
 from batteriet.accounts.models import User
 from batteriet.core import mail
+from batteriet.core import time as clock
 from batteriet.guidance import ics
 from batteriet.guidance.models import Appointment, AppointmentStatus, GuidanceRequest, Mode
 from batteriet.guidance.notices import Notice
@@ -51,8 +54,8 @@ def send_guidance_notice(
         if appointment is None:
             return
         appointment.request = request
-    if notice == Notice.REMINDER and (appointment is None or appointment.status != AppointmentStatus.BOOKED):
-        return  # cancelled since the reminder was queued
+    if notice == Notice.REMINDER and not _still_due_tomorrow(appointment):
+        return  # cancelled or moved since the reminder was queued
     cancelled = list(
         Appointment.objects.filter(pk__in=cancelled_ids or [], request=request)
         .select_related("centre", "adviser")
@@ -145,3 +148,15 @@ def _send_to_adviser(
         },
         language=adviser.language,
     )
+
+
+def _still_due_tomorrow(appointment: Appointment | None) -> bool:
+    """A reminder is sent only for a booked time that is still claimed and still starts the
+    day after the claim (Oslo): a move sets the claim back, and the new day is reminded
+    on its own."""
+    if appointment is None or appointment.status != AppointmentStatus.BOOKED:
+        return False
+    if appointment.reminder_sent_at is None:
+        return False
+    claimed_on = appointment.reminder_sent_at.astimezone(clock.OSLO).date()
+    return appointment.starts_at.astimezone(clock.OSLO).date() == claimed_on + dt.timedelta(days=1)

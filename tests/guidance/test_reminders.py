@@ -214,3 +214,21 @@ def test_the_command_queues_the_reminders_and_says_how_many(
     assert lines.count("Appointment reminders queued: 1.") == 1
     assert lines.count("Appointment reminders queued: 0.") == 1
     assert len(mailoutbox) == 1
+
+
+@pytest.mark.django_db
+def test_a_time_moved_after_the_reminder_was_queued_is_not_reminded_for_the_old_day(
+    centre, adviser, mailoutbox, django_capture_on_commit_callbacks
+):
+    appointment = _booked(centre, adviser, at(_tomorrow(), 10))
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        assert reminders.appointments_remind() == 1
+    # Moved to next week before the task ran: the move sets the claim back.
+    Appointment.objects.filter(pk=appointment.pk).update(
+        starts_at=at(_tomorrow() + dt.timedelta(days=7), 10),
+        ends_at=at(_tomorrow() + dt.timedelta(days=7), 11),
+        reminder_sent_at=None,
+    )
+    for callback in callbacks:
+        callback()
+    assert mailoutbox == []
