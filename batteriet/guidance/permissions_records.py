@@ -36,8 +36,8 @@ def get_appointment_for_record(user, pk: int) -> Appointment:
 
 
 def get_follow_up_for_done(user, pk: int) -> FollowUp:
-    """A follow-up the user owns, or one of a session at a centre they work at; else 404."""
-    require_staff(user)
+    """A follow-up the user owns (a contact person may own one), or one of a session at a
+    centre they work at; else 404."""
     follow_up = FollowUp.objects.select_related("record__centre").filter(pk=pk).first()
     if follow_up is None or not (
         follow_up.owner_id == user.pk or centre_permissions.is_staff_at(user, follow_up.record.centre)

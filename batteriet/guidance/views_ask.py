@@ -13,7 +13,7 @@ from batteriet.centres.models import Centre
 from batteriet.core.errors import RuleViolation
 from batteriet.core.forms import posted_data
 from batteriet.guidance import forms_ask, selectors_ask
-from batteriet.guidance.models import AppointmentStatus, GuidanceRequest, RequestStatus, Topic
+from batteriet.guidance.models import AppointmentStatus, FollowUp, GuidanceRequest, RequestStatus, Topic
 from batteriet.guidance.permissions import get_request_for_view, is_adviser_at
 from batteriet.guidance.services import appointments as services
 
@@ -90,7 +90,14 @@ def ask(request: HttpRequest, centre: str) -> HttpResponse:
 @require_GET
 @login_required
 def mine(request: HttpRequest) -> HttpResponse:
-    return render(request, "guidance/ask_mine.html", {"mine": selectors_ask.my_requests(request.user)})
+    return render(
+        request,
+        "guidance/ask_mine.html",
+        {
+            "mine": selectors_ask.my_requests(request.user),
+            "open_follow_ups": FollowUp.objects.filter(owner=request.user, done_at__isnull=True).count(),
+        },
+    )
 
 
 @require_GET

@@ -175,7 +175,7 @@ def _save(request, form, *, centre, appointment) -> SessionRecord | None:
 @require_safe
 @login_required
 def follow_ups(request: HttpRequest) -> HttpResponse:
-    permissions_records.require_staff(request.user)
+    """Anyone's own follow-ups: staff, and the organisation's contact persons who own one."""
     lists = selectors_records.follow_up_lists(request.user)
     return render(
         request,

@@ -481,7 +481,7 @@ def test_a_lead_also_sees_the_open_follow_ups_of_their_centre(client, w):
 def test_follow_up_done_is_for_the_owner_or_staff_of_the_centre(client, w):
     follow_up = _follow_up(w, w.adviser_a)
     assert login(client, w.adviser_b).post(url("follow_up_done", follow_up.pk)).status_code == 404
-    assert login(client, w.contact).post(url("follow_up_done", follow_up.pk)).status_code == 403
+    assert login(client, w.contact).post(url("follow_up_done", follow_up.pk)).status_code == 404
     assert login(client, w.lead_a).get(url("follow_up_done", follow_up.pk)).status_code == 405
     follow_up.refresh_from_db()
     assert follow_up.done_at is None
@@ -492,9 +492,18 @@ def test_follow_up_done_is_for_the_owner_or_staff_of_the_centre(client, w):
     assert login(client, w.adviser_a).post(url("follow_up_done", 999_999)).status_code == 404
 
 
-def test_follow_ups_page_is_for_staff(client, w):
+def test_a_contact_person_sees_and_closes_their_own_follow_ups_only(client, w):
+    mine = _follow_up(w, w.contact)
+    advisers = _follow_up(w, w.adviser_a)
     assert client.get(url("follow_ups")).status_code == 302
-    assert login(client, w.contact).get(url("follow_ups")).status_code == 403
+    body = login(client, w.contact).get(url("follow_ups")).content.decode()
+    assert mine.text in body and advisers.text not in body
+    assert url("queue", w.centre_a.slug) not in body  # no staff menu
+    assert client.post(url("follow_up_done", advisers.pk)).status_code == 404
+    assert client.post(url("follow_up_done", mine.pk)).status_code == 302
+    mine.refresh_from_db()
+    advisers.refresh_from_db()
+    assert mine.done_at is not None and advisers.done_at is None
 
 
 def test_follow_ups_query_count_does_not_grow(client, w, django_assert_max_num_queries):
