@@ -27,6 +27,7 @@ from enum import StrEnum
 from django.db import transaction
 from django.db.models import F
 
+from batteriet.core import time as clock
 from batteriet.guidance.models import Appointment, AppointmentStatus, GuidanceRequest
 
 
@@ -67,7 +68,9 @@ def send_on_commit(
     cancelled_ids: list[int] = []
     if notice in {Notice.HANDED_OVER, Notice.REFERRED}:
         cancelled_ids = list(
-            Appointment.objects.filter(request_id=request_id, status=AppointmentStatus.BOOKED)
+            Appointment.objects.filter(
+                request_id=request_id, status=AppointmentStatus.BOOKED, ends_at__gt=clock.now()
+            )
             .order_by("pk")
             .values_list("pk", flat=True)
         )

@@ -140,11 +140,14 @@ def movable_appointment(appointments: list[Appointment]) -> Appointment | None:
 
 
 def recordable_appointment(appointments: list[Appointment]) -> Appointment | None:
-    """The latest booked or held appointment, the one a session record belongs to."""
+    """The latest booked or held appointment that has started: the one a session record
+    belongs to (a session cannot be recorded before it is held)."""
+    now = clock.now()
     chosen = [
         appointment
         for appointment in appointments
         if appointment.status in (AppointmentStatus.BOOKED, AppointmentStatus.DONE)
+        and appointment.starts_at <= now
     ]
     return chosen[-1] if chosen else None
 

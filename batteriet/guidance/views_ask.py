@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from batteriet.accounts.models import User
 from batteriet.centres.models import Centre
+from batteriet.core import time as clock
 from batteriet.core.errors import RuleViolation
 from batteriet.core.forms import posted_data
 from batteriet.guidance import forms_ask, selectors_ask
@@ -261,7 +262,12 @@ WAITING_FOR_A_TIME = (RequestStatus.NEW, RequestStatus.HANDED_OVER)
 def _detail(request: HttpRequest, guidance_request: GuidanceRequest) -> HttpResponse:
     appointment = guidance_request.current
     is_requester = guidance_request.requested_by_id == request.user.pk
-    active = appointment is not None and appointment.status in AppointmentStatus.taking_time()
+    now = clock.now()
+    active = (
+        appointment is not None
+        and appointment.status in AppointmentStatus.taking_time()
+        and appointment.ends_at > now
+    )
     context = {
         "guidance_request": guidance_request,
         "appointment": appointment,
@@ -271,7 +277,13 @@ def _detail(request: HttpRequest, guidance_request: GuidanceRequest) -> HttpResp
         "is_requester": is_requester,
         "is_staff": is_adviser_at(request.user, guidance_request.centre),
         "can_answer": is_requester and active and appointment.status == AppointmentStatus.PROPOSED,
-        "can_move": is_requester and active and appointment.status == AppointmentStatus.BOOKED,
+        "can_move": is_requester
+        and active
+        and appointment.status == AppointmentStatus.BOOKED
+        and appointment.starts_at > now,
+        "time_has_passed": appointment is not None
+        and appointment.status in AppointmentStatus.taking_time()
+        and appointment.ends_at <= now,
         "can_cancel": is_requester and active,
         "can_withdraw": is_requester and guidance_request.status in WAITING_FOR_A_TIME,
     }

@@ -690,3 +690,37 @@ def test_on_postgresql_the_constraint_catches_what_the_check_missed(
 
     refused(lambda: ask(person, centre, starts_at=at(day, 10), adviser=adviser), "adviser_conflict")
     assert Appointment.objects.count() == 1
+
+
+def test_handing_over_leaves_a_time_that_has_passed_as_it_was(
+    person, centre, adviser, colleague, day, monkeypatch
+):
+    appointment = booked(person, centre, adviser, at(day, 10))
+    at_moment(monkeypatch, at(day, 12))  # held, not recorded yet
+
+    services.request_hand_over(
+        actor=adviser, request=appointment.request, adviser=colleague, message="Kollegaen min følger opp."
+    )
+
+    appointment.refresh_from_db()
+    assert appointment.status == A.BOOKED
+
+
+def test_staff_who_asked_for_guidance_cancel_as_the_person(centre, adviser, colleague, day):
+    appointment = booked(colleague, centre, adviser, at(day, 10))
+
+    services.appointment_cancel(actor=colleague, appointment=appointment)
+
+    appointment.request.refresh_from_db()
+    assert appointment.request.status == R.CANCELLED  # closed, as for anyone who asked
+
+
+def test_staff_who_asked_for_guidance_move_only_to_free_times(centre, adviser, colleague, day):
+    appointment = booked(colleague, centre, adviser, at(day, 10))
+
+    refused(
+        lambda: services.appointment_reschedule(
+            actor=colleague, appointment=appointment, starts_at=at(day, 10, 30)
+        ),
+        "not_a_free_time",
+    )

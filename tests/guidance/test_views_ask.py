@@ -714,3 +714,13 @@ def test_moving_pages_through_later_times(client, centre, adviser, day, person):
     response = client.post(reverse("guidance:move", args=[request.pk]), {"fra": later.isoformat()})
     assert response.context["page"].first_day == later
     assert not response.context["form"].errors
+
+
+def test_a_time_that_has_passed_offers_no_move_or_cancel(client, centre, adviser, person):
+    yesterday = clock.local_today() - dt.timedelta(days=1)
+    request, _appointment = booked(centre, adviser, person, yesterday)
+    client.force_login(person)
+    text = client.get(reverse("guidance:request", args=[request.pk])).content.decode()
+    assert "The time has passed" in text
+    assert reverse("guidance:move", args=[request.pk]) not in text
+    assert reverse("guidance:cancel", args=[request.pk]) not in text

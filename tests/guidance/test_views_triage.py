@@ -786,3 +786,17 @@ def test_empty_forms_show_the_error_summary(staff_client, guidance_request, advi
     else:
         assert 'id="error-summary"' in body
     assert _stored() == before
+
+
+def test_record_the_session_is_offered_only_once_the_time_has_started(client, centre, adviser):
+    request = factories.guidance_request_row(centre, status="scheduled")
+    soon = clock.now() + dt.timedelta(days=1)
+    appointment = factories.appointment_row(request, adviser, soon, soon + dt.timedelta(hours=1))
+    client.force_login(adviser)
+    record_url = reverse("guidance:record", args=[appointment.pk])
+    assert record_url not in client.get(reverse("guidance:triage", args=[request.pk])).content.decode()
+    past = clock.now() - dt.timedelta(hours=2)
+    type(appointment).objects.filter(pk=appointment.pk).update(
+        starts_at=past, ends_at=past + dt.timedelta(hours=1)
+    )
+    assert record_url in client.get(reverse("guidance:triage", args=[request.pk])).content.decode()

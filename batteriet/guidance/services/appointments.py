@@ -237,7 +237,8 @@ def appointment_cancel(*, actor: User, appointment: Appointment, reason: str = "
     now = clock.now()
     with transaction.atomic(durable=True):
         request, appointment = _locked_appointment(appointment)
-        is_staff = is_adviser_at(actor, appointment.centre)
+        # Staff who asked for guidance themselves act as the person who asked.
+        is_staff = actor.pk != request.requested_by_id and is_adviser_at(actor, appointment.centre)
         if not (is_staff or actor.pk == request.requested_by_id):
             raise _not_allowed()
         if appointment.status not in AppointmentStatus.taking_time():
@@ -287,7 +288,8 @@ def appointment_reschedule(*, actor: User, appointment: Appointment, starts_at: 
     _check_time_ahead(starts_at, starts_at + dt.timedelta(minutes=rules.MIN_MINUTES), now)
     with transaction.atomic(durable=True):
         request, appointment = _locked_appointment(appointment)
-        is_staff = is_adviser_at(actor, appointment.centre)
+        # Staff who asked for guidance themselves act as the person who asked.
+        is_staff = actor.pk != request.requested_by_id and is_adviser_at(actor, appointment.centre)
         if not (is_staff or actor.pk == request.requested_by_id):
             raise _not_allowed()
         if appointment.status != AppointmentStatus.BOOKED:
@@ -476,8 +478,10 @@ def _cancel(
 
 
 def _cancel_open(actor: User, request: GuidanceRequest, *, now: dt.datetime) -> None:
+    """Free the times still ahead; a time that has passed stays as it was (it may have been
+    held and is still to be recorded)."""
     for appointment in request.appointments.select_for_update().filter(
-        status__in=AppointmentStatus.taking_time()
+        status__in=AppointmentStatus.taking_time(), ends_at__gt=now
     ):
         _cancel(actor, appointment, now=now, verb="cancelled", by_staff=True)
 
