@@ -18,10 +18,17 @@ class EvaluationForm(BatteryEffectForm):
     """The three battery-effect statements (1–5) and anything else, as after an event."""
 
 
+def _sensible_year(day: dt.date) -> None:
+    if not 2000 <= day.year <= 2100:
+        raise forms.ValidationError(_("Choose a date between the year 2000 and 2100."))
+
+
 def _date_field(label) -> forms.DateField:
     return forms.DateField(
         label=label,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("Answers are counted by whole months."),
+        validators=[_sensible_year],
         error_messages={
             "required": _("Write a date, for example 2026-01-31."),
             "invalid": _("Write a date, for example 2026-01-31."),

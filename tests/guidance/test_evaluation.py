@@ -184,13 +184,13 @@ def test_the_ticket_and_the_answer_know_nothing_of_the_person_or_the_session():
 
 # --- Answering ----------------------------------------------------------------------------------
 @pytest.mark.django_db
-def test_answering_from_the_link_stores_the_centre_and_the_day_and_spends_the_link(client, centre):
+def test_answering_from_the_link_stores_the_centre_and_the_month_and_spends_the_link(client, centre):
     token = ticket(centre)
     url = reverse("guidance:evaluation", args=[token])
 
     page = client.get(url)
     assert page.status_code == 200
-    assert "we store only the centre and the day" in page.content.decode()
+    assert "we store only the centre and the month" in page.content.decode()
     assert GuidanceEvaluationTicket.objects.count() == 1  # looking uses nothing up
     assert client.get(url).status_code == 200
 
@@ -201,7 +201,7 @@ def test_answering_from_the_link_stores_the_centre_and_the_day_and_spends_the_li
     assert answer == {
         "id": answer["id"],
         "centre_id": centre.pk,
-        "answered_on": clock.local_today(),
+        "answered_on": clock.local_today().replace(day=1),  # the month only
         "hope": 4,
         "difference": 5,
         "capable": 3,
@@ -391,13 +391,45 @@ def test_staff_see_their_own_centres_and_a_coordinator_all(client, centre, other
 
 
 @pytest.mark.django_db
-def test_the_period_counts_the_days_answered(client, centre, adviser):
+def test_the_period_counts_whole_months(client, centre, adviser):
     answers(centre, 5, answered_on=dt.date(2026, 3, 1))
     answers(centre, 5, answered_on=dt.date(2026, 4, 1))
     client.force_login(adviser)
     url = reverse("guidance:evaluation_results")
     response = client.get(url, {"centre": "oslo", "date_from": "2026-03-01", "date_to": "2026-03-31"})
     assert response.context["results"].n == 5
+    # A period of a few days is widened to its months: two periods a day apart give the
+    # same answers, so comparing them singles nobody out.
+    for query in (
+        {"date_from": "2026-03-15", "date_to": "2026-04-02"},
+        {"date_from": "2026-03-16", "date_to": "2026-04-02"},
+    ):
+        results = client.get(url, {"centre": "oslo", **query}).context["results"]
+        assert (results.n, results.date_from, results.date_to) == (
+            10,
+            dt.date(2026, 3, 1),
+            dt.date(2026, 4, 30),
+        )
+
+
+@pytest.mark.django_db
+def test_free_texts_are_shown_in_the_order_of_their_text_not_of_time(client, centre, adviser):
+    for month, text in ((1, "Zebra"), (2, "Apekatt"), (3, "Mellom")):
+        GuidanceEvaluation.objects.create(
+            centre=centre,
+            answered_on=dt.date(2026, month, 1),
+            hope=3,
+            difference=3,
+            capable=3,
+            free_text=text,
+        )
+    answers(centre, 2, answered_on=dt.date(2026, 1, 1))
+    client.force_login(adviser)
+    response = client.get(
+        reverse("guidance:evaluation_results"),
+        {"centre": "oslo", "date_from": "2026-01-01", "date_to": "2026-03-31"},
+    )
+    assert response.context["results"].free_texts == ["Apekatt", "Mellom", "Zebra"]
 
 
 @pytest.mark.django_db

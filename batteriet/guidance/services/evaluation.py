@@ -152,7 +152,7 @@ def evaluation_submit(*, token: str, scores: dict[str, int], free_text: str) -> 
             raise link_not_valid()
         evaluation = GuidanceEvaluation.objects.create(
             centre_id=ticket.centre_id,
-            answered_on=clock.local_today(),
+            answered_on=month_of(clock.local_today()),
             free_text=free_text.strip(),
             **{name: scores[name] for name in names},
         )
@@ -192,12 +192,27 @@ class Results:
     free_texts: list[str]
 
 
+def month_of(day: dt.date) -> dt.date:
+    """An answer keeps only its month (stored as the month's first day): with whole-month
+    periods, no comparison of two periods can single out one day's answer."""
+    return day.replace(day=1)
+
+
+def whole_months(date_from: dt.date, date_to: dt.date) -> tuple[dt.date, dt.date]:
+    """The period widened to whole months: from the first of `date_from`'s month to the
+    last of `date_to`'s."""
+    next_month = (date_to.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return month_of(date_from), next_month - dt.timedelta(days=1)
+
+
 def results(
     *, centre: Centre | None, centre_ids: list[int] | None, date_from: dt.date, date_to: dt.date
 ) -> Results:
     """The answers given at `centre` (or at all of `centre_ids`; None is every centre) from
     `date_from` to `date_to`: n, and only from `MIN_ANSWERS_SHOWN` answers the averages, how
-    many chose each number and the free texts. At most three queries."""
+    many chose each number and the free texts (in the order of their text, not of time).
+    The period is widened to whole months. At most three queries."""
+    date_from, date_to = whole_months(date_from, date_to)
     answers = GuidanceEvaluation.objects.filter(answered_on__gte=date_from, answered_on__lte=date_to)
     if centre is not None:
         answers = answers.filter(centre=centre)
@@ -218,7 +233,7 @@ def results(
                 )
             )
         free_texts = list(
-            answers.exclude(free_text="").order_by("-answered_on", "-pk").values_list("free_text", flat=True)
+            answers.exclude(free_text="").order_by("free_text").values_list("free_text", flat=True)
         )
     return Results(
         centre=centre,
