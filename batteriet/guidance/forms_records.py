@@ -211,6 +211,10 @@ class RecordForm(AccessibleFormMixin, forms.Form):
                 self.add_error(due, _("Give the day it should be done by."))
             elif data.get(due) and not FIRST_YEAR <= data[due].year <= LAST_YEAR:
                 self.add_error(due, _("Choose a date between the year 2000 and 2100."))
+        # Notes are read per organisation: a note without one could never be read.
+        organisation = data.get("organisation") if "organisation" in self.fields else self.fixed_organisation
+        if data.get("note") and organisation is None and "organisation" not in self.errors:
+            self.add_error("note", _("A note needs an organisation: choose one, or leave the note empty."))
         return data
 
     def follow_up_rows(self) -> list[list[forms.BoundField]]:

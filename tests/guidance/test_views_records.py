@@ -393,6 +393,7 @@ def test_a_session_without_an_appointment_with_or_without_an_organisation(client
         ({"organisation": "abc"}, "organisation"),
         ({"organisation": SCRIPT}, "organisation"),
         ({"journey_steps": ["founded"]}, "journey_steps"),  # steps need an organisation
+        ({"note": "Ingen organisasjon å lese det under."}, "note"),  # so does a note
         (
             {"follow_up_1_text": "Ring", "follow_up_1_owner": "CONTACT", "follow_up_1_due": "DUE"},
             "follow_up_1_owner",

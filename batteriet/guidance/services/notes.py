@@ -104,7 +104,7 @@ def notes_for(actor: User, organisation: Organisation) -> list[ConfidentialNote]
     with transaction.atomic(durable=True):
         notes = list(
             ConfidentialNote.objects.filter(organisation=organisation, centre_id__in=centre_ids)
-            .select_related("author", "record")
+            .select_related("author", "record", "centre")
             .order_by("-created_at", "-id")
         )
         _log_reads(actor, notes)
