@@ -11,6 +11,7 @@ import datetime as dt
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from batteriet.centres.models import Centre
 from batteriet.core import time as clock
@@ -275,7 +276,7 @@ class NoteForm(AccessibleFormMixin, forms.Form):
         error_messages={"invalid_choice": _("Choose one of your centres.")},
     )
     text = forms.CharField(
-        label=_("Note"),
+        label=pgettext_lazy("confidential note", "Note"),
         max_length=note_services.NOTE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_(
