@@ -190,7 +190,11 @@ class GuidanceRequest(models.Model):
                 violation_error_message=_("Say where the person is referred to."),
             )
         ]
-        indexes = [models.Index(fields=["centre", "status"], name="guidance_request_queue_idx")]
+        indexes = [
+            models.Index(fields=["centre", "status"], name="guidance_request_queue_idx"),
+            # The queue's "closed in the last 30 days" reads by centre and time of change.
+            models.Index(fields=["centre", "updated_at"], name="guidance_request_recent_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_topic_display()} ({self.centre})"
@@ -245,7 +249,9 @@ class Appointment(models.Model):
             )
         ]
         indexes = [
-            models.Index(fields=["adviser", "ends_at", "starts_at"], name="guidance_appointment_time_idx")
+            models.Index(fields=["adviser", "ends_at", "starts_at"], name="guidance_appointment_time_idx"),
+            # The queue's coming appointments at a centre.
+            models.Index(fields=["centre", "starts_at"], name="guidance_appt_centre_idx"),
         ]
 
     def __str__(self) -> str:
