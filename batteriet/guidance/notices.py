@@ -52,7 +52,7 @@ def send_on_commit(
     request: GuidanceRequest | None = None,
     appointment: Appointment | None = None,
     by_staff: bool = False,
-    with_message: bool = False,
+    message: str = "",
 ) -> None:
     """Queue the e-mails of `notice` once the surrounding transaction commits.
 
@@ -60,7 +60,8 @@ def send_on_commit(
     the request only (received, handed over, referred). For CANCELLED, call it before the
     appointment is cancelled, so it knows whether a booked time (with an invitation in the
     person's calendar) goes. `by_staff` says staff did it (the adviser is then not told);
-    `with_message` that the request's `staff_message` is the message of this change.
+    `message` is staff's message to the person with this change, passed as written now (the
+    request's `staff_message` may change again before the e-mail goes).
     """
     request_id = request.pk if request is not None else appointment.request_id
     appointment_id = appointment.pk if appointment is not None else None
@@ -84,7 +85,7 @@ def send_on_commit(
         "request_id": request_id,
         "appointment_id": appointment_id,
         "by_staff": by_staff,
-        "with_message": with_message,
+        "message": message,
         "with_invite": notice != Notice.CANCELLED or was_booked,
         "cancelled_ids": cancelled_ids,
     }

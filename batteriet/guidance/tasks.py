@@ -33,7 +33,7 @@ def send_guidance_notice(
     request_id: int,
     appointment_id: int | None = None,
     by_staff: bool = False,
-    with_message: bool = False,
+    message: str = "",
     with_invite: bool = True,
     cancelled_ids: list[int] | None = None,
 ) -> None:
@@ -69,7 +69,7 @@ def send_guidance_notice(
             appointment,
             person,
             by_staff=by_staff,
-            with_message=with_message,
+            message=message,
             with_invite=with_invite,
             cancelled=cancelled,
         )
@@ -90,7 +90,7 @@ def _send_to_person(
     person: User,
     *,
     by_staff: bool,
-    with_message: bool,
+    message: str,
     with_invite: bool,
     cancelled: list[Appointment],
 ) -> None:
@@ -119,7 +119,7 @@ def _send_to_person(
             "centre": appointment.centre if appointment is not None else request.centre,
             "where": where,
             "by_staff": by_staff,
-            "message": request.staff_message if with_message else "",
+            "message": message,
             "has_invite": bool(invites),
             "cancelled_invite": any(method == ics.Method.CANCEL for _each, method in invites),
             "is_phone": appointment is not None and appointment.mode == Mode.PHONE,

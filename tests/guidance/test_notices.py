@@ -8,7 +8,7 @@ import icalendar
 import pytest
 
 from batteriet.core.errors import RuleViolation
-from batteriet.guidance.models import Appointment, AppointmentStatus
+from batteriet.guidance.models import Appointment, AppointmentStatus, GuidanceRequest
 from batteriet.guidance.services import appointments as services
 from tests import factories
 
@@ -363,6 +363,25 @@ def test_handing_over_tells_the_person_the_new_centre_and_removes_the_booked_tim
     assert str(calendar.events[0]["UID"]).startswith(f"guidance-appointment-{appointment.pk}@")
     assert calendar.events[0]["SEQUENCE"] == 1
     _no_secrets(mailoutbox)
+
+
+def test_the_e_mail_carries_the_message_written_with_its_change(
+    person, centre, adviser, colleague, mailoutbox, django_capture_on_commit_callbacks
+):
+    request = ask(django_capture_on_commit_callbacks, person, centre)
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.request_hand_over(
+            actor=colleague, request=request, adviser=adviser, message="Anne tar over."
+        )
+    # Another change writes a new message before the first e-mail is sent.
+    GuidanceRequest.objects.filter(pk=request.pk).update(staff_message="En senere beskjed.")
+    for callback in callbacks:
+        callback()
+
+    (message,) = mailoutbox
+    assert "Anne tar over." in message.body
+    assert "En senere beskjed." not in message.body
 
 
 def test_handing_over_a_request_without_a_time_sends_no_invitation(

@@ -179,7 +179,7 @@ def appointment_propose(
             request.staff_message = message
         request.save(update_fields=["status", "adviser", "staff_message", "updated_at"])
         _record_appointment(actor, appointment, "proposed", {"request_status": [old_status, request.status]})
-        notices.send_on_commit(notices.Notice.PROPOSED, appointment=appointment, with_message=bool(message))
+        notices.send_on_commit(notices.Notice.PROPOSED, appointment=appointment, message=message)
     return appointment
 
 
@@ -252,7 +252,7 @@ def appointment_cancel(*, actor: User, appointment: Appointment, reason: str = "
             notices.Notice.CANCELLED,
             appointment=appointment,
             by_staff=is_staff,
-            with_message=is_staff and bool(reason),
+            message=reason if is_staff else "",
         )
         _cancel(actor, appointment, now=now, verb="cancelled", by_staff=is_staff)
         if request.status in (RequestStatus.PROPOSED, RequestStatus.SCHEDULED):
@@ -351,7 +351,7 @@ def request_hand_over(
                 field="adviser",
                 message=_("The request is already with this adviser. Choose someone else."),
             )
-        notices.send_on_commit(notices.Notice.HANDED_OVER, request=request, by_staff=True, with_message=True)
+        notices.send_on_commit(notices.Notice.HANDED_OVER, request=request, by_staff=True, message=message)
         _cancel_open(actor, request, now=now)
         before = {"centre": str(request.centre), "adviser": _name(request.adviser), "status": request.status}
         request.centre = target
@@ -379,7 +379,7 @@ def request_refer(
             raise _not_allowed()
         if request.status not in OPEN_REQUEST:
             raise _wrong_state()
-        notices.send_on_commit(notices.Notice.REFERRED, request=request, by_staff=True, with_message=True)
+        notices.send_on_commit(notices.Notice.REFERRED, request=request, by_staff=True, message=message)
         _cancel_open(actor, request, now=now)
         old_status = request.status
         request.status = RequestStatus.REFERRED
