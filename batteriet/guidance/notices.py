@@ -40,6 +40,7 @@ class Notice(StrEnum):
     HANDED_OVER = "handed_over"  # another adviser or centre takes over
     REFERRED = "referred"  # referred elsewhere
     REMINDER = "reminder"  # the day before
+    DECLINED = "declined"  # the person said no thanks to a proposed time (the adviser is told)
 
     @property
     def carries_invite(self) -> bool:

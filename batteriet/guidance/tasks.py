@@ -23,7 +23,9 @@ from batteriet.guidance.notices import Notice
 
 TEMPLATE = "guidance/email/{}"
 # Notices the adviser hears of when the person did it (staff know what staff did).
-ADVISER_NOTES = {Notice.BOOKED, Notice.MOVED, Notice.CANCELLED}
+ADVISER_NOTES = {Notice.BOOKED, Notice.MOVED, Notice.CANCELLED, Notice.DECLINED}
+# The person did it on the page, which says so: only the adviser is told.
+ADVISER_ONLY = {Notice.DECLINED}
 
 
 @task()
@@ -62,7 +64,7 @@ def send_guidance_notice(
         .order_by("pk")
     )
     person = request.requested_by
-    if person.email:
+    if person.email and notice not in ADVISER_ONLY:
         _send_to_person(
             notice,
             request,

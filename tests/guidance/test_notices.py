@@ -468,3 +468,19 @@ def test_an_adviser_without_an_e_mail_address_gets_no_note(
     with django_capture_on_commit_callbacks(execute=True):
         services.appointment_cancel(actor=person, appointment=appointment)
     assert [message.to for message in mailoutbox] == [[person.email], [person.email]]
+
+
+def test_declining_a_proposed_time_tells_the_adviser_only(
+    person, centre, adviser, colleague, day, mailoutbox, django_capture_on_commit_callbacks
+):
+    request = ask(django_capture_on_commit_callbacks, person, centre)
+    appointment = _propose(django_capture_on_commit_callbacks, colleague, request, adviser, at(day, 10))
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.proposal_decline(actor=person, appointment=appointment, preferred_times="Fredager")
+
+    (message,) = mailoutbox
+    assert message.to == [adviser.email]
+    assert "declined" in message.subject
+    assert f"/ansatt/veiledning/foresporsler/{request.pk}/" in message.body
+    _no_secrets(mailoutbox)

@@ -221,6 +221,7 @@ def proposal_decline(*, actor: User, appointment: Appointment, preferred_times: 
             raise _not_allowed()
         if appointment.status != AppointmentStatus.PROPOSED:
             raise _wrong_state()
+        notices.send_on_commit(notices.Notice.DECLINED, appointment=appointment)
         _cancel(actor, appointment, now=now, verb="declined")
         request.status = RequestStatus.NEW
         if preferred_times:
