@@ -724,3 +724,43 @@ def test_a_time_that_has_passed_offers_no_move_or_cancel(client, centre, adviser
     assert "The time has passed" in text
     assert reverse("guidance:move", args=[request.pk]) not in text
     assert reverse("guidance:cancel", args=[request.pk]) not in text
+
+
+def test_a_time_that_has_passed_no_longer_says_come_at_the_time(client, centre, adviser, person):
+    yesterday = clock.local_today() - dt.timedelta(days=1)
+    request, _appointment = booked(centre, adviser, person, yesterday)
+    client.force_login(person)
+    text = client.get(reverse("guidance:request", args=[request.pk])).content.decode()
+    assert "Come at the time" not in text
+    assert "move or cancel the time here" not in text
+
+
+@pytest.mark.parametrize(
+    ("status", "to_the_person"),
+    [
+        ("new", "you get an e-mail"),
+        ("handed_over", "An adviser there will propose a time"),
+        ("referred", "Contact the place you were referred to"),
+        ("cancelled", "You are always welcome to ask again"),
+    ],
+)
+def test_staff_reading_the_request_are_not_spoken_to_as_the_person(
+    client, centre, adviser, person, status, to_the_person
+):
+    extra = {"referred_to": "NAV"} if status == "referred" else {}
+    request = factories.guidance_request_row(centre, requested_by=person, status=status, **extra)
+    client.force_login(person)
+    assert to_the_person in client.get(reverse("guidance:request", args=[request.pk])).content.decode()
+    client.force_login(adviser)
+    text = client.get(reverse("guidance:request", args=[request.pk])).content.decode()
+    assert to_the_person not in text
+    assert "You answer the proposal" not in text
+
+
+def test_the_withdraw_page_is_titled_withdraw_the_request(client, centre, person):
+    request = factories.guidance_request_row(centre, requested_by=person, status="new")
+    client.force_login(person)
+    text = client.get(reverse("guidance:cancel", args=[request.pk])).content.decode()
+    title = re.search(r"<title>(.*?)</title>", text, re.S).group(1)
+    assert "Withdraw the request" in title and "Cancel the time" not in title
+    assert re.search(r"<h1[^>]*>Withdraw the request</h1>", text)

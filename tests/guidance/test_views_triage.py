@@ -800,3 +800,29 @@ def test_record_the_session_is_offered_only_once_the_time_has_started(client, ce
         starts_at=past, ends_at=past + dt.timedelta(hours=1)
     )
     assert record_url in client.get(reverse("guidance:triage", args=[request.pk])).content.decode()
+
+
+def _tables_are_named_by_their_headings(body: str) -> int:
+    import re
+
+    tables = re.findall(r"<table\b[^>]*>", body)
+    for table in tables:
+        label = re.search(r'aria-labelledby="([^"]+)"', table)
+        assert label, table
+        assert f'id="{label.group(1)}"' in body
+    return len(tables)
+
+
+def test_every_table_is_named_by_its_heading(staff_client, centre, adviser, guidance_request):
+    factories.guidance_request_row(centre, status="handed_over", adviser=adviser)
+    _booked(factories.guidance_request_row(centre), adviser, starts_at=_later(days=2), status="proposed")
+    _booked(factories.guidance_request_row(centre), adviser, starts_at=_later(days=5))
+    factories.guidance_request_row(centre, status="done")
+    assert _tables_are_named_by_their_headings(staff_client.get(_url("queue", "oslo")).content.decode()) == 4
+    assert _tables_are_named_by_their_headings(
+        staff_client.get(_url("propose", guidance_request.pk)).content.decode()
+    )
+    _booked(guidance_request, adviser, starts_at=_later(days=6))
+    assert _tables_are_named_by_their_headings(
+        staff_client.get(_url("triage", guidance_request.pk)).content.decode()
+    )
